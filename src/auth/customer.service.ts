@@ -1,0 +1,25 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer } from './customer.entity';
+import { isSignedIn, type Viewer } from './viewer';
+
+export class CustomerService {
+  private ensured?: Promise<Customer | null>;
+
+  constructor(private readonly em: EntityManager, private readonly viewer: Viewer) {}
+
+  /**
+   * The signed-in viewer's Customer row, created on first sight from the token's claims.
+   * Done on demand (once per request) so catalog reads do not pay an upsert.
+   */
+  current(): Promise<Customer | null> {
+    const viewer = this.viewer;
+    if (!isSignedIn(viewer)) return Promise.resolve(null);
+    this.ensured ??= this.em.upsert(
+      Customer,
+      { id: viewer.customerId, email: viewer.email ?? null, createdAt: new Date(), updatedAt: new Date() },
+      // Keep the stored email when a later token has none.
+      { onConflictFields: ['id'], onConflictAction: 'merge', onConflictMergeFields: viewer.email ? ['email', 'updatedAt'] : ['updatedAt'] },
+    );
+    return this.ensured;
+  }
+}

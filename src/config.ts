@@ -1,0 +1,174 @@
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every setting the server reads, validated once at start. Nothing else in src/ reads
+ * process.env: the composition root passes this object down.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** Absent: the server starts an embedded PostgreSQL in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  jwt: JwtConfig;
+  stripe: StripeConfig;
+  orderTtlMinutes: number;
+  expirySweepSeconds: number;
+  demoData: boolean;
+  /** Checkouts per minute per client; 0 disables the limit. */
+  checkoutRateLimit: number;
+  logLevel: LogLevel;
+}
+
+export type JwtConfig =
+  | { algorithm: 'HS256'; secret: string; issuer?: string; audience?: string; isDevelopmentSecret: boolean }
+  | { algorithm: 'RS256' | 'ES256'; publicKey: string; issuer?: string; audience?: string };
+
+export interface StripeConfig {
+  secretKey?: string;
+  webhookSecret?: string;
+  /** e.g. http://localhost:12111 for a local Stripe-compatible server */
+  apiUrl?: URL;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Thrown for a missing or malformed setting; main.ts prints its message as one line and exits. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const dataDir = path.resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? '.data');
+  const databaseUrl = nonEmpty(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined) assertUrl('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+
+  return {
+    nodeEnv,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    dataDir,
+    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    jwt: jwtConfig(env, nodeEnv, dataDir),
+    stripe: stripeConfig(env),
+    orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 30, 1, 60 * 24 * 30),
+    expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 30, 1, 3600),
+    demoData: boolean(env, 'DEMO_DATA', true),
+    checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+}
+
+function jwtConfig(env: Env, nodeEnv: Config['nodeEnv'], dataDir: string): JwtConfig {
+  const issuer = nonEmpty(env, 'JWT_ISSUER');
+  const audience = nonEmpty(env, 'JWT_AUDIENCE');
+  const secret = nonEmpty(env, 'JWT_SECRET');
+  const publicKey = nonEmpty(env, 'JWT_PUBLIC_KEY');
+  if (secret && publicKey) throw new ConfigError('Set either JWT_SECRET or JWT_PUBLIC_KEY, not both.');
+  if (secret) {
+    if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long.');
+    return { algorithm: 'HS256', secret, issuer, audience, isDevelopmentSecret: false };
+  }
+  if (publicKey) {
+    const pem = publicKey.replace(/\\n/g, '\n');
+    const algorithm = pem.includes('BEGIN PUBLIC KEY') || pem.includes('BEGIN RSA PUBLIC KEY') ? pemAlgorithm(pem) : undefined;
+    if (!algorithm) throw new ConfigError('JWT_PUBLIC_KEY must be an RSA or EC public key in PEM format.');
+    return { algorithm, publicKey: pem, issuer, audience };
+  }
+  if (nodeEnv === 'production') {
+    throw new ConfigError('JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production.');
+  }
+  return { algorithm: 'HS256', secret: developmentSecret(dataDir), issuer, audience, isDevelopmentSecret: true };
+}
+
+function pemAlgorithm(pem: string): 'RS256' | 'ES256' | undefined {
+  // Node tells the key type; a PEM that does not parse is a configuration error, not a 401 later.
+  try {
+    const type = createPublicKey(pem).asymmetricKeyType;
+    if (type === 'rsa') return 'RS256';
+    if (type === 'ec') return 'ES256';
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The development secret lives in the data folder so tokens survive restarts (`npm run token`). */
+export function developmentSecretPath(dataDir: string): string {
+  return path.join(dataDir, 'dev-jwt-secret');
+}
+
+function developmentSecret(dataDir: string): string {
+  const file = developmentSecretPath(dataDir);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = randomBytes(48).toString('base64url');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, secret + '\n', { mode: 0o600 });
+    return secret;
+  }
+}
+
+function stripeConfig(env: Env): StripeConfig {
+  const secretKey = nonEmpty(env, 'STRIPE_SECRET_KEY');
+  if (secretKey && !/^(sk|rk)_(test|live)_/.test(secretKey)) {
+    throw new ConfigError('STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_.');
+  }
+  const webhookSecret = nonEmpty(env, 'STRIPE_WEBHOOK_SECRET');
+  if (webhookSecret && !webhookSecret.startsWith('whsec_')) {
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET must start with whsec_.');
+  }
+  const rawApiUrl = nonEmpty(env, 'STRIPE_API_URL');
+  const apiUrl = rawApiUrl ? assertUrl('STRIPE_API_URL', rawApiUrl, ['http:', 'https:']) : undefined;
+  return { secretKey, webhookSecret, apiUrl };
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw as T;
+}
+
+function assertUrl(name: string, raw: string, protocols: string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL.`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${url.protocol}".`);
+  }
+  return url;
+}

@@ -1,0 +1,21 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from './auth/auth-checker';
+import { CustomerResolver } from './auth/customer.resolver';
+import { CatalogAdminResolver } from './catalog/catalog-admin.resolver';
+import { ProductResolver } from './catalog/product.resolver';
+import { VariantResolver } from './catalog/variant.resolver';
+
+export const RESOLVERS = [CustomerResolver, ProductResolver, VariantResolver, CatalogAdminResolver] as const;
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema, built once per process from the decorated resolvers and types. */
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  schema ??= buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    validate: false,
+  });
+  return schema;
+}

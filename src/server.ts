@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { viewerFromAuthorization } from './auth/viewer';
+import type { Config } from './config';
+import { createContext } from './context';
+import { loadDemoCatalog } from './db/demo-catalog';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
+import { connectDatabase, countStatements, migrate } from './db/orm';
+import { createApolloServer } from './http/graphql';
+import { healthRoute } from './http/health';
+import { buildGraphQLSchema } from './schema';
+
+export interface RunningServer {
+  url: string;
+  orm: MikroORM;
+  /** SQL statements sent since start (tests and benchmarks read it). */
+  statements: { read(): number };
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that turns configuration into a database, an ORM,
+ * a schema and an HTTP server, and the one place that knows how to take them down again.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger });
+    databaseUrl = embedded.url;
+  }
+
+  let orm: MikroORM | undefined;
+  try {
+    orm = await connectDatabase({ databaseUrl, logger });
+    await migrate(orm, databaseUrl);
+    if (config.demoData) await loadDemoCatalog(orm.em.fork(), logger);
+  } catch (error) {
+    await orm?.close();
+    await embedded?.stop();
+    throw error;
+  }
+  const statements = countStatements(orm);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const apollo = createApolloServer({
+    schema: await buildGraphQLSchema(),
+    httpServer,
+    logger,
+    production: config.nodeEnv === 'production',
+  });
+  await apollo.start();
+
+  // One line per request: method, path, status and time; headers stay out of the log.
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.get('/health', healthRoute(orm));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(orm.em.fork(), viewerFromAuthorization(req.headers.authorization, config.jwt), req.log),
+    }),
+  );
+
+  await listen(httpServer, config.port);
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stops accepting, lets in-flight requests finish, then closes idle keep-alive sockets.
+      await apollo.stop();
+      await orm.close();
+      await embedded?.stop();
+    })());
+
+  return { url, orm, statements, close };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

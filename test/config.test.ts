@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, developmentSecretPath, loadConfig } from '../src/config';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'commerce-config-'));
+
+describe('configuration', () => {
+  it('has working defaults for npm start', () => {
+    const config = loadConfig({}, tmp());
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      databaseUrl: undefined,
+      orderTtlMinutes: 30,
+      demoData: true,
+      logLevel: 'info',
+      stripe: { secretKey: undefined, webhookSecret: undefined, apiUrl: undefined },
+    });
+  });
+
+  it('makes a development JWT secret once and keeps it in the data folder', () => {
+    const cwd = tmp();
+    const first = loadConfig({}, cwd);
+    const second = loadConfig({}, cwd);
+    expect(first.jwt).toMatchObject({ algorithm: 'HS256', isDevelopmentSecret: true });
+    expect(first.jwt.algorithm === 'HS256' && first.jwt.secret).toBe(second.jwt.algorithm === 'HS256' && second.jwt.secret);
+    expect(readFileSync(developmentSecretPath(first.dataDir), 'utf8').trim()).toBe(first.jwt.algorithm === 'HS256' ? first.jwt.secret : '');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must use postgres: or postgresql:/],
+    [{ NODE_ENV: 'production' }, /JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production/],
+    [{ JWT_SECRET: 'short' }, /at least 32 characters/],
+    [{ JWT_PUBLIC_KEY: 'not a key' }, /JWT_PUBLIC_KEY must be an RSA or EC public key/],
+    [{ STRIPE_SECRET_KEY: 'pk_test_123' }, /STRIPE_SECRET_KEY must start with sk_test_/],
+    [{ STRIPE_WEBHOOK_SECRET: 'secret' }, /STRIPE_WEBHOOK_SECRET must start with whsec_/],
+    [{ STRIPE_API_URL: 'localhost:12111' }, /STRIPE_API_URL/],
+    [{ ORDER_TTL_MINUTES: '0' }, /ORDER_TTL_MINUTES must be a whole number from 1/],
+    [{ DEMO_DATA: 'maybe' }, /DEMO_DATA must be true or false/],
+    [{ CHECKOUT_RATE_LIMIT: '-1' }, /CHECKOUT_RATE_LIMIT must be a whole number/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('refuses %o with a clear message', (env, message) => {
+    expect(() => loadConfig(env, tmp())).toThrow(ConfigError);
+    expect(() => loadConfig(env, tmp())).toThrow(message);
+  });
+
+  it('stops the server at start with one clear line for a bad value', () => {
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, PORT: 'eighty', DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('Configuration error: PORT must be a whole number from 0 to 65535, got "eighty".');
+  });
+});
