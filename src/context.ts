@@ -4,6 +4,13 @@ import { CustomerService } from './auth/customer.service';
 import type { Viewer } from './auth/viewer';
 import { createCatalogLoaders } from './catalog/catalog.loaders';
 import { CatalogService } from './catalog/catalog.service';
+import { createCartLoaders } from './cart/cart.loaders';
+import { CartService } from './cart/cart.service';
+import { ShippingService } from './shipping/shipping.service';
+import { CheckoutService, type CheckoutSettings } from './checkout/checkout.service';
+import { createOrderLoaders } from './orders/orders.loaders';
+import { OrdersService } from './orders/orders.service';
+import { OrderLifecycle } from './orders/order-lifecycle.service';
 
 /**
  * Everything a resolver may use, built fresh for each request: a forked EntityManager (the
@@ -18,16 +25,29 @@ export interface Context {
 }
 
 function createLoaders(em: EntityManager) {
-  return { catalog: createCatalogLoaders(em) };
+  return { catalog: createCatalogLoaders(em), cart: createCartLoaders(em), orders: createOrderLoaders(em) };
 }
 
-function createServices(em: EntityManager, viewer: Viewer) {
+/** What the services need from configuration; the composition root fills it in. */
+export interface ServiceSettings {
+  checkout: CheckoutSettings;
+}
+
+function createServices(em: EntityManager, viewer: Viewer, settings: ServiceSettings) {
+  const customers = new CustomerService(em, viewer);
+  const cart = new CartService(em, viewer, customers);
+  const lifecycle = new OrderLifecycle(em);
   return {
     catalog: new CatalogService(em),
-    customers: new CustomerService(em, viewer),
+    customers,
+    cart,
+    shipping: new ShippingService(em),
+    checkout: new CheckoutService(em, viewer, customers, cart, settings.checkout),
+    orders: new OrdersService(em, viewer, lifecycle),
+    lifecycle,
   };
 }
 
-export function createContext(em: EntityManager, viewer: Viewer, log: Logger): Context {
-  return { em, viewer, log, loaders: createLoaders(em), services: createServices(em, viewer) };
+export function createContext(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings): Context {
+  return { em, viewer, log, loaders: createLoaders(em), services: createServices(em, viewer, settings) };
 }

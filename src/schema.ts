@@ -5,8 +5,25 @@ import { CustomerResolver } from './auth/customer.resolver';
 import { CatalogAdminResolver } from './catalog/catalog-admin.resolver';
 import { ProductResolver } from './catalog/product.resolver';
 import { VariantResolver } from './catalog/variant.resolver';
+import { CartLineResolver, CartResolver } from './cart/cart.resolver';
+import { ShippingResolver } from './shipping/shipping.resolver';
+import { CheckoutResolver } from './checkout/checkout.resolver';
+import { OrderLineResolver, OrderResolver } from './orders/order.resolver';
+import { PaymentResolver } from './payments/payment.resolver';
 
-export const RESOLVERS = [CustomerResolver, ProductResolver, VariantResolver, CatalogAdminResolver] as const;
+export const RESOLVERS = [
+  CustomerResolver,
+  ProductResolver,
+  VariantResolver,
+  CatalogAdminResolver,
+  ShippingResolver,
+  CartResolver,
+  CartLineResolver,
+  CheckoutResolver,
+  OrderResolver,
+  OrderLineResolver,
+  PaymentResolver,
+] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;
 

@@ -8,12 +8,13 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { viewerFromAuthorization } from './auth/viewer';
 import type { Config } from './config';
-import { createContext } from './context';
+import { createContext, type ServiceSettings } from './context';
 import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { connectDatabase, countStatements, migrate } from './db/orm';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
+import { startExpirySweeper } from './orders/expiry-sweeper';
 import { buildGraphQLSchema } from './schema';
 
 export interface RunningServer {
@@ -58,6 +59,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     production: config.nodeEnv === 'production',
   });
   await apollo.start();
+  const settings: ServiceSettings = {
+    checkout: { orderTtlMinutes: config.orderTtlMinutes, cardPaymentsEnabled: false },
+  };
 
   // One line per request: method, path, status and time; headers stay out of the log.
   app.use(
@@ -76,9 +80,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext(orm.em.fork(), viewerFromAuthorization(req.headers.authorization, config.jwt), req.log),
+        createContext(orm.em.fork(), viewerFromAuthorization(req.headers.authorization, config.jwt), req.log, settings),
     }),
   );
+
+  const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger });
 
   await listen(httpServer, config.port);
   const { port } = httpServer.address() as AddressInfo;
@@ -88,6 +94,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = () =>
     (closing ??= (async () => {
       // Stops accepting, lets in-flight requests finish, then closes idle keep-alive sockets.
+      await sweeper.stop();
       await apollo.stop();
       await orm.close();
       await embedded?.stop();

@@ -16,6 +16,13 @@ export function isSignedIn(viewer: Viewer): viewer is Viewer & { customerId: str
   return viewer.customerId !== undefined;
 }
 
+/** How the viewer is named in an order's status history. */
+export function actorOf(viewer: Viewer): string {
+  if (viewer.isStaff) return `staff:${viewer.customerId}`;
+  if (isSignedIn(viewer)) return `customer:${viewer.customerId}`;
+  return 'guest';
+}
+
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }

@@ -1,3 +1,4 @@
+import { CurrencyResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ErrorCode, UserError } from '../common/errors';
 
@@ -25,7 +26,7 @@ export class DuplicateSku extends UserError {
 
 @ObjectType({ implements: UserError, description: 'A price below zero or above the largest amount allowed.' })
 export class InvalidPrice extends UserError {
-  @Field()
+  @Field(() => CurrencyResolver)
   currency: string;
 
   @Field(() => Int)
@@ -97,5 +98,70 @@ export class VariantNotFound extends UserError {
   constructor(variantId: string) {
     super(ErrorCode.VARIANT_NOT_FOUND, `Variant ${variantId} does not exist.`);
     this.variantId = variantId;
+  }
+}
+
+@ObjectType({ implements: UserError, description: 'The product exists but is not on sale (DRAFT or ARCHIVED).' })
+export class ProductNotAvailable extends UserError {
+  @Field(() => ID)
+  productId: string;
+
+  @Field(() => ID)
+  variantId: string;
+
+  constructor(productId: string, productName: string, variantId: string) {
+    super(ErrorCode.PRODUCT_NOT_AVAILABLE, `${productName} is not available for sale.`);
+    this.productId = productId;
+    this.variantId = variantId;
+  }
+}
+
+@ObjectType({ implements: UserError, description: 'A quantity of zero or less, or above the per-line maximum.' })
+export class InvalidQuantity extends UserError {
+  @Field(() => ID)
+  variantId: string;
+
+  @Field(() => Int)
+  quantity: number;
+
+  @Field(() => Int)
+  maximum: number;
+
+  constructor(variantId: string, quantity: number, maximum: number) {
+    super(
+      ErrorCode.INVALID_QUANTITY,
+      quantity < 1 ? `Quantity must be at least 1 (got ${quantity}).` : `At most ${maximum} of one item per order (got ${quantity}).`,
+    );
+    this.variantId = variantId;
+    this.quantity = quantity;
+    this.maximum = maximum;
+  }
+}
+
+@ObjectType({ implements: UserError })
+export class InsufficientStock extends UserError {
+  @Field(() => ID)
+  productId: string;
+
+  @Field(() => ID)
+  variantId: string;
+
+  @Field(() => Int)
+  available: number;
+
+  @Field(() => Int)
+  requested: number;
+
+  constructor(item: { productId: string; variantId: string; label: string }, available: number, requested: number) {
+    super(
+      ErrorCode.INSUFFICIENT_STOCK,
+      available === 0
+        ? `${item.label} is sold out; you asked for ${requested}.`
+        : `Only ${available} left of ${item.label}; you asked for ${requested}.`,
+    );
+    this.productId = item.productId;
+    this.variantId = item.variantId;
+    this.available = available;
+    this.requested = requested;
   }
 }

@@ -45,6 +45,12 @@ export function createCatalogLoaders(em: EntityManager) {
       return groupByKeys(productIds, pairs, (p) => p.productId).map((group) => group.map((p) => p.category));
     }),
 
+    variantById: new DataLoader<string, Variant | null>(async (ids) => {
+      const variants = await em.find(Variant, { id: { $in: [...ids] } });
+      const byId = new Map(variants.map((v) => [v.id, v]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+
     productById: new DataLoader<string, Product | null>(async (ids) => {
       const products = await em.find(Product, { id: { $in: [...ids] } });
       const byId = new Map(products.map((p) => [p.id, p]));

@@ -1,3 +1,4 @@
+import { CurrencyResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { ErrorCode, UserError } from './errors';
 
@@ -14,7 +15,7 @@ export class InvalidInput extends UserError {
 
 @ObjectType({ implements: UserError, description: 'The currency is not one the shop can sell in.' })
 export class UnsupportedCurrency extends UserError {
-  @Field()
+  @Field(() => CurrencyResolver)
   currency: string;
 
   constructor(currency: string) {

@@ -87,7 +87,7 @@ function sku(name: string, options: Record<string, string>): string {
 export async function loadDemoCatalog(em: EntityManager, logger: Logger): Promise<void> {
   await em.transactional(async (tx) => {
     // Several servers may start together on an empty database; one loads, the rest see products.
-    await tx.getConnection().execute('select pg_advisory_xact_lock(?)', [DEMO_LOCK_KEY]);
+    await tx.execute('select pg_advisory_xact_lock(?)', [DEMO_LOCK_KEY]);
     if ((await tx.count(Product)) > 0) return;
 
     for (const [name, slug] of CATEGORIES) tx.create(Category, { name, slug });

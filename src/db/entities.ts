@@ -1,9 +1,26 @@
 import { Customer } from '../auth/customer.entity';
+import { Cart, CartLine } from '../cart/cart.entity';
 import { Category } from '../catalog/category.entity';
 import { Product } from '../catalog/product.entity';
 import { VariantPrice } from '../catalog/variant-price.entity';
 import { Variant } from '../catalog/variant.entity';
+import { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
+import { Payment } from '../payments/payment.entity';
 import { ShippingMethod, ShippingRate } from '../shipping/shipping-method.entity';
 
 /** Every entity, listed once: the ORM, the migration generator and the tests all read this. */
-export const ENTITIES = [Customer, Category, Product, Variant, VariantPrice, ShippingMethod, ShippingRate];
+export const ENTITIES = [
+  Customer,
+  Category,
+  Product,
+  Variant,
+  VariantPrice,
+  ShippingMethod,
+  ShippingRate,
+  Cart,
+  CartLine,
+  Order,
+  OrderLine,
+  OrderStatusChange,
+  Payment,
+];

@@ -1,0 +1,84 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProductStatus } from './product.entity';
+import type { OptionValue } from './variant.entity';
+
+/**
+ * How stock moves, in one place. A variant row holds `stock_on_hand` (in the warehouse) and
+ * `stock_reserved` (held by unpaid orders); available = on hand - reserved. Every function
+ * here runs inside the caller's transaction and first locks the variant rows in id order,
+ * so two transactions touching the same variants queue instead of deadlocking.
+ *
+ *   checkout           reserve: reserved += q      (refused if q > available)
+ *   cancel/expire/fail release: reserved -= q
+ *   paid               sell:    reserved -= q, on hand -= q
+ */
+
+export interface LockedVariant {
+  id: string;
+  product_id: string;
+  product_name: string;
+  product_status: ProductStatus;
+  sku: string;
+  options: OptionValue[];
+  stock_on_hand: number;
+  stock_reserved: number;
+}
+
+const placeholders = (count: number, each = '?') => Array.from({ length: count }, () => each).join(', ');
+
+/** Locks the variants (in id order) and returns them with their product, fresh from the database. */
+export async function lockVariants(tx: EntityManager, variantIds: string[]): Promise<LockedVariant[]> {
+  const ids = [...new Set(variantIds)].sort();
+  if (ids.length === 0) return [];
+  return tx.execute(
+    `select v.id, v.product_id, p.name as product_name, p.status as product_status, v.sku, v.options,
+            v.stock_on_hand, v.stock_reserved
+       from variant v join product p on p.id = v.product_id
+      where v.id in (${placeholders(ids.length)})
+      order by v.id
+        for update of v`,
+    ids,
+  );
+}
+
+async function applyToLocked(tx: EntityManager, quantities: Map<string, number>, assignments: string): Promise<void> {
+  const ids = [...quantities.keys()].sort();
+  if (ids.length === 0) return;
+  await tx.execute(
+    `update variant as v set ${assignments}, updated_at = now()
+       from (values ${placeholders(ids.length, '(?::uuid, ?::int)')}) as r(id, quantity)
+      where v.id = r.id`,
+    ids.flatMap((id) => [id, quantities.get(id)!]),
+  );
+}
+
+/**
+ * Adds to reserved stock. The caller has locked the rows with lockVariants and checked
+ * availability; the CHECK constraint (reserved <= on hand) refuses an oversell regardless.
+ */
+export function reserveStock(tx: EntityManager, quantities: Map<string, number>): Promise<void> {
+  return applyToLocked(tx, quantities, 'stock_reserved = v.stock_reserved + r.quantity');
+}
+
+/** Gives reserved units back to available stock (order canceled, expired or its payment failed). */
+export async function releaseStock(tx: EntityManager, quantities: Map<string, number>): Promise<void> {
+  await lockVariants(tx, [...quantities.keys()]);
+  await applyToLocked(tx, quantities, 'stock_reserved = v.stock_reserved - r.quantity');
+}
+
+/** Turns reserved units into sold ones: they leave both reserved and on hand (order paid). */
+export async function sellReservedStock(tx: EntityManager, quantities: Map<string, number>): Promise<void> {
+  await lockVariants(tx, [...quantities.keys()]);
+  await applyToLocked(
+    tx,
+    quantities,
+    'stock_reserved = v.stock_reserved - r.quantity, stock_on_hand = v.stock_on_hand - r.quantity',
+  );
+}
+
+/** Sums quantities per variant: the same variant on two lines counts together. */
+export function quantitiesByVariant(lines: Array<{ variantId: string; quantity: number }>): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.variantId, (totals.get(line.variantId) ?? 0) + line.quantity);
+  return totals;
+}

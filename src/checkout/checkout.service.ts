@@ -1,0 +1,394 @@
+import { createHash, randomInt } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CustomerService } from '../auth/customer.service';
+import { actorOf, isSignedIn, type Viewer } from '../auth/viewer';
+import { Cart, CartStatus } from '../cart/cart.entity';
+import { CartNotFound } from '../cart/cart.errors';
+import { validateCustomization, type CartService, type Customization } from '../cart/cart.service';
+import { InsufficientStock, InvalidQuantity, ProductNotAvailable, ProductNotFound, VariantNotFound } from '../catalog/catalog.errors';
+import { ProductStatus } from '../catalog/product.entity';
+import { MAX_LINE_QUANTITY, variantLabel } from '../catalog/variant-label';
+import { lockVariants, quantitiesByVariant, reserveStock, type LockedVariant } from '../catalog/stock';
+import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
+import { isUuid } from '../common/ids';
+import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
+import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
+import { Payment, PaymentMethod } from '../payments/payment.entity';
+import { ShippingMethodNotFound, ShippingNotSupported } from '../shipping/shipping.errors';
+import { ShippingService } from '../shipping/shipping.service';
+import {
+  EmptyCart,
+  IdempotencyKeyReused,
+  InvalidAddress,
+  InvalidAmount,
+  InvalidBuyer,
+  OrderNumberCollision,
+  PaymentProviderError,
+  PriceNotAvailable,
+  VariantProductMismatch,
+} from './checkout.errors';
+import { addressSnapshot, buyerSnapshot, type AddressInputData, type BuyerInputData } from './contact';
+
+export interface CheckoutItem {
+  variantId: string;
+  quantity: number;
+  /** When given, the variant must belong to this product (seed 000's item_id). */
+  productId?: string | null;
+  customization?: Customization | null;
+}
+
+export interface CheckoutCommand {
+  items?: CheckoutItem[] | null;
+  cartId?: string | null;
+  currency: string;
+  buyer: BuyerInputData;
+  shippingAddress: AddressInputData;
+  shippingMethodId?: string | null;
+  notes?: string | null;
+  payment: { method: PaymentMethod; provider?: string | null };
+  idempotencyKey?: string | null;
+}
+
+export type CheckoutFailure =
+  | EmptyCart
+  | InvalidQuantity
+  | ProductNotFound
+  | ProductNotAvailable
+  | VariantNotFound
+  | VariantProductMismatch
+  | PriceNotAvailable
+  | InsufficientStock
+  | ShippingNotSupported
+  | ShippingMethodNotFound
+  | InvalidAmount
+  | PaymentProviderError
+  | OrderNumberCollision
+  | InvalidAddress
+  | InvalidBuyer
+  | IdempotencyKeyReused
+  | CartNotFound
+  | UnsupportedCurrency
+  | InvalidInput;
+
+export interface PlacedOrder {
+  order: Order;
+  payment: Payment;
+  /** True when an earlier checkout with the same idempotency key is being returned. */
+  replayed: boolean;
+}
+
+export interface CheckoutSettings {
+  orderTtlMinutes: number;
+  /** Card and hosted payments need a payment provider; until one is configured they are refused. */
+  cardPaymentsEnabled: boolean;
+}
+
+/** Makes a candidate order number; injectable so a test can force collisions. */
+export type OrderNumberSource = (now: Date) => string;
+
+// Crockford base32 without I, L, O, U: easy to read out over the phone.
+const ORDER_NUMBER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** ORD-20261122-7K3F9Q: the date, then 30 random bits (a billion per day). */
+export const randomOrderNumber: OrderNumberSource = (now) => {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  let suffix = '';
+  for (let i = 0; i < 6; i += 1) suffix += ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)];
+  return `ORD-${day}-${suffix}`;
+};
+
+export const ORDER_NUMBER_ATTEMPTS = 5;
+const MAX_LINES = 100;
+const MAX_NOTES = 1000;
+
+/** Thrown inside the transaction to roll it back while carrying the typed failure out. */
+class CheckoutRefused extends Error {
+  constructor(readonly failure: CheckoutFailure) {
+    super(failure.message);
+  }
+}
+
+/**
+ * Turns items or a cart into an order, atomically: validate, price from the database,
+ * reserve stock, write the order, its lines, its first status change and a pending payment,
+ * all in one transaction. Nothing is left behind when any step refuses.
+ */
+export class CheckoutService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly customers: CustomerService,
+    private readonly carts: CartService,
+    private readonly settings: CheckoutSettings,
+    private readonly nextOrderNumber: OrderNumberSource = randomOrderNumber,
+  ) {}
+
+  async checkout(command: CheckoutCommand): Promise<PlacedOrder | CheckoutFailure> {
+    const buyer = buyerSnapshot(command.buyer);
+    if (buyer instanceof InvalidBuyer) return buyer;
+    const address = addressSnapshot(command.shippingAddress);
+    if (address instanceof InvalidAddress) return address;
+    const currency = command.currency.toUpperCase();
+    if (!isSaleCurrency(currency)) return new UnsupportedCurrency(currency);
+    const notes = command.notes?.trim() || null;
+    if (notes && notes.length > MAX_NOTES) return new InvalidInput('notes', `Notes may be at most ${MAX_NOTES} characters.`);
+    const method = command.payment.method;
+    if ((method === PaymentMethod.CARD || method === PaymentMethod.HOSTED_CHECKOUT) && !this.settings.cardPaymentsEnabled) {
+      return new PaymentProviderError('stripe', 'Card payments are not available: Stripe is not configured on this server.');
+    }
+
+    const source = await this.resolveItems(command);
+    if (!Array.isArray(source.items)) return source.items;
+    const { items, cartId } = source as { items: CheckoutItem[]; cartId: string | null };
+    const itemError = validateItems(items);
+    if (itemError) return itemError;
+
+    const customer = await this.customers.current();
+    const idempotency = command.idempotencyKey?.trim()
+      ? {
+          scope: this.idempotencyScope(cartId, buyer.email),
+          key: command.idempotencyKey.trim(),
+          hash: requestHash({ ...command, items, cartId, currency }),
+        }
+      : undefined;
+    if (idempotency) {
+      const earlier = await this.replay(idempotency);
+      if (earlier) return earlier;
+    }
+
+    for (let attempt = 1; attempt <= ORDER_NUMBER_ATTEMPTS; attempt += 1) {
+      try {
+        return await this.em.transactional((tx) =>
+          this.placeOrder(tx, {
+            items,
+            cartId,
+            currency,
+            buyer,
+            address,
+            notes,
+            method,
+            provider: command.payment.provider?.trim() || (method === PaymentMethod.CARD || method === PaymentMethod.HOSTED_CHECKOUT ? 'stripe' : null),
+            shippingMethodId: command.shippingMethodId ?? null,
+            customerId: customer?.id ?? null,
+            idempotency,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof CheckoutRefused) return error.failure;
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        this.em.clear();
+        const constraint = (error as { constraint?: string }).constraint ?? error.message;
+        if (idempotency && constraint.includes('orders_idempotency_unique')) {
+          // A concurrent request with the same key committed first: answer with its order.
+          const earlier = await this.replay(idempotency);
+          if (earlier) return earlier;
+        }
+        if (!constraint.includes('orders_order_number_unique')) throw error;
+      }
+    }
+    return new OrderNumberCollision(ORDER_NUMBER_ATTEMPTS);
+  }
+
+  private async resolveItems(command: CheckoutCommand): Promise<{ items: CheckoutItem[] | CheckoutFailure; cartId: string | null }> {
+    if (command.items?.length && command.cartId) {
+      return { items: new InvalidInput('items', 'Give either items or cartId, not both.'), cartId: null };
+    }
+    if (command.items?.length) return { items: command.items, cartId: null };
+    let cart: Cart | null;
+    if (command.cartId) {
+      cart = await this.carts.accessible(command.cartId);
+      if (!cart) return { items: new CartNotFound(command.cartId), cartId: null };
+    } else {
+      // No items and no cart: a signed-in customer checks out their open cart (seed 003).
+      cart = isSignedIn(this.viewer) ? await this.carts.find() : null;
+      if (!cart) return { items: new EmptyCart(), cartId: null };
+    }
+    const lines = await cart.lines.loadItems();
+    return {
+      items: lines.map((l) => ({ variantId: l.variant.id, quantity: l.quantity, customization: l.customization })),
+      cartId: cart.id,
+    };
+  }
+
+  private idempotencyScope(cartId: string | null, email: string): string {
+    if (isSignedIn(this.viewer)) return `customer:${this.viewer.customerId}`;
+    if (cartId) return `cart:${cartId}`;
+    return `guest:${email.toLowerCase()}`;
+  }
+
+  private async replay(idempotency: { scope: string; key: string; hash: string }): Promise<PlacedOrder | IdempotencyKeyReused | undefined> {
+    const order = await this.em.findOne(Order, { idempotencyScope: idempotency.scope, idempotencyKey: idempotency.key });
+    if (!order) return undefined;
+    if (order.requestHash !== idempotency.hash) return new IdempotencyKeyReused(idempotency.key);
+    const payment = await this.em.findOneOrFail(Payment, { order }, { orderBy: { createdAt: 'asc' } });
+    return { order, payment, replayed: true };
+  }
+
+  private async placeOrder(
+    tx: EntityManager,
+    draft: {
+      items: CheckoutItem[];
+      cartId: string | null;
+      currency: string;
+      buyer: BuyerSnapshot;
+      address: AddressSnapshot;
+      notes: string | null;
+      method: PaymentMethod;
+      provider: string | null;
+      shippingMethodId: string | null;
+      customerId: string | null;
+      idempotency?: { scope: string; key: string; hash: string };
+    },
+  ): Promise<PlacedOrder> {
+    const refuse = (failure: CheckoutFailure): never => {
+      throw new CheckoutRefused(failure);
+    };
+    const { items, currency } = draft;
+    const requested = quantitiesByVariant(items);
+    const variantIds = [...requested.keys()];
+
+    // From here to commit the variant rows are locked: availability cannot change under us.
+    const locked = await lockVariants(tx, variantIds);
+    const byId = new Map(locked.map((v) => [v.id, v]));
+    for (const item of items) {
+      const variant = byId.get(item.variantId) ?? refuse(new VariantNotFound(item.variantId));
+      if (item.productId && item.productId !== variant.product_id) {
+        const productExists = isUuid(item.productId) && (await tx.execute('select 1 from product where id = ?', [item.productId])).length > 0;
+        refuse(productExists ? new VariantProductMismatch(item.variantId, item.productId) : new ProductNotFound(item.productId));
+      }
+      if (variant.product_status !== ProductStatus.ACTIVE) refuse(new ProductNotAvailable(variant.product_id, variant.product_name, variant.id));
+    }
+
+    const prices = new Map<string, number>(
+      (
+        await tx.execute<Array<{ variant_id: string; amount_minor: number }>>(
+          `select variant_id, amount_minor from variant_price where currency = ? and variant_id in (${variantIds.map(() => '?').join(', ')})`,
+          [currency, ...variantIds],
+        )
+      ).map((row) => [row.variant_id, row.amount_minor]),
+    );
+    const describe = (v: LockedVariant) => ({ productId: v.product_id, variantId: v.id, label: variantLabel(v.product_name, v.options) });
+    for (const item of items) {
+      const variant = byId.get(item.variantId)!;
+      if (!prices.has(variant.id)) refuse(new PriceNotAvailable(describe(variant), currency));
+    }
+    // The same variant on two lines counts together against its stock.
+    for (const item of items) {
+      const variant = byId.get(item.variantId)!;
+      const available = variant.stock_on_hand - variant.stock_reserved;
+      const wanted = requested.get(variant.id)!;
+      if (wanted > available) refuse(new InsufficientStock(describe(variant), available, wanted));
+    }
+
+    const quote = await new ShippingService(tx).quote(
+      { country: draft.address.country, region: draft.address.region, currency },
+      draft.shippingMethodId,
+    );
+    if (quote instanceof ShippingNotSupported || quote instanceof ShippingMethodNotFound) refuse(quote);
+    const shippingQuote = quote as Exclude<typeof quote, ShippingNotSupported | ShippingMethodNotFound>;
+
+    const subtotal = items.reduce((sum, item) => sum + prices.get(item.variantId)! * item.quantity, 0);
+    const total = subtotal + shippingQuote.amountMinor;
+    if (total <= 0) refuse(new InvalidAmount(total));
+    if (total > MAX_AMOUNT_MINOR) refuse(new InvalidAmount(total, 'The order total is larger than a single payment can be.'));
+
+    await reserveStock(tx, requested);
+
+    const now = new Date();
+    const cashOnDelivery = draft.method === PaymentMethod.CASH_ON_DELIVERY;
+    const order = tx.create(Order, {
+      orderNumber: this.nextOrderNumber(now),
+      customer: draft.customerId,
+      status: cashOnDelivery ? OrderStatus.PAYMENT_ON_DELIVERY : OrderStatus.PENDING_PAYMENT,
+      currency,
+      paymentMethod: draft.method,
+      buyer: draft.buyer,
+      buyerEmail: draft.buyer.email.toLowerCase(),
+      shippingAddress: draft.address,
+      shippingMethodId: shippingQuote.methodId,
+      shippingMethodName: shippingQuote.methodName,
+      subtotalMinor: subtotal,
+      shippingMinor: shippingQuote.amountMinor,
+      discountMinor: 0,
+      totalMinor: total,
+      notes: draft.notes,
+      // Cash on delivery is not prepaid, so it does not expire like an unpaid card order.
+      expiresAt: cashOnDelivery ? null : new Date(now.getTime() + this.settings.orderTtlMinutes * 60_000),
+      cartId: draft.cartId,
+      idempotencyScope: draft.idempotency?.scope ?? null,
+      idempotencyKey: draft.idempotency?.key ?? null,
+      requestHash: draft.idempotency?.hash ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (const item of items) {
+      const variant = byId.get(item.variantId)!;
+      const unitPrice = prices.get(variant.id)!;
+      tx.create(OrderLine, {
+        order,
+        productId: variant.product_id,
+        variantId: variant.id,
+        productName: variant.product_name,
+        sku: variant.sku,
+        options: variant.options,
+        unitPriceMinor: unitPrice,
+        quantity: item.quantity,
+        lineTotalMinor: unitPrice * item.quantity,
+        customization: item.customization ?? null,
+      });
+    }
+    tx.create(OrderStatusChange, {
+      order,
+      fromStatus: null,
+      toStatus: order.status,
+      actor: actorOf(this.viewer),
+      reason: cashOnDelivery ? 'Order placed, to be paid in cash on delivery' : 'Order placed',
+      createdAt: now,
+    });
+    const payment = tx.create(Payment, {
+      order,
+      method: draft.method,
+      provider: draft.provider,
+      amountMinor: total,
+      currency,
+    });
+    if (draft.cartId) await tx.nativeUpdate(Cart, { id: draft.cartId, status: CartStatus.OPEN }, { status: CartStatus.CHECKED_OUT });
+    await tx.flush();
+    return { order, payment, replayed: false };
+  }
+}
+
+function validateItems(items: CheckoutItem[]): CheckoutFailure | undefined {
+  if (items.length === 0) return new EmptyCart();
+  if (items.length > MAX_LINES) return new InvalidInput('items', `An order holds at most ${MAX_LINES} lines.`);
+  for (const [i, item] of items.entries()) {
+    if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_LINE_QUANTITY) {
+      return new InvalidQuantity(item.variantId, item.quantity, MAX_LINE_QUANTITY);
+    }
+    if (!isUuid(item.variantId)) return new VariantNotFound(item.variantId);
+    if (item.productId && !isUuid(item.productId)) return new ProductNotFound(item.productId);
+    const invalid = validateCustomization(item.customization, `items.${i}.customization`);
+    if (invalid) return invalid;
+  }
+  for (const [variantId, quantity] of quantitiesByVariant(items)) {
+    if (quantity > MAX_LINE_QUANTITY) return new InvalidQuantity(variantId, quantity, MAX_LINE_QUANTITY);
+  }
+  return undefined;
+}
+
+/** A stable digest of what was asked for, so a reused idempotency key with another body is caught. */
+function requestHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([key, v]) => v !== undefined && v !== null && key !== 'idempotencyKey')
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,37 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { OrderLifecycle } from './order-lifecycle.service';
+
+/**
+ * Expires unpaid orders in the background, every `intervalMs`. Each server process runs one;
+ * they share the work through SKIP LOCKED (see OrderLifecycle.expireOverdue), so running
+ * several is safe. A sweep drains everything overdue, a batch at a time.
+ */
+export function startExpirySweeper(options: { orm: MikroORM; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const sweep = async () => {
+    try {
+      let expired = 0;
+      for (;;) {
+        const batch = await new OrderLifecycle(options.orm.em.fork()).expireOverdue();
+        expired += batch;
+        if (batch === 0) break;
+      }
+      if (expired > 0) options.logger.info({ expired }, 'expired unpaid orders');
+    } catch (error) {
+      options.logger.error({ err: error }, 'expiry sweep failed');
+    }
+  };
+  const timer = setInterval(() => {
+    running ??= sweep().finally(() => {
+      running = undefined;
+    });
+  }, options.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { PaymentStatus } from '../payments/payment.entity';
+import { OrderStatus } from './order.entity';
+
+/**
+ * The order state machine, as data. Every status change goes through `canTransition`;
+ * anything not listed here is refused, so a webhook delivered twice or out of order, or a
+ * staff click on a stale screen, changes nothing.
+ *
+ *   PENDING_PAYMENT ──► PAID ──► REFUNDED
+ *        │   ├──► PAYMENT_FAILED
+ *        │   ├──► CANCELED
+ *        │   └──► EXPIRED
+ *   PAYMENT_ON_DELIVERY ──► PAID | CANCELED
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  [OrderStatus.PENDING_PAYMENT]: [OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELED, OrderStatus.EXPIRED],
+  [OrderStatus.PAYMENT_ON_DELIVERY]: [OrderStatus.PAID, OrderStatus.CANCELED],
+  [OrderStatus.PAID]: [OrderStatus.REFUNDED],
+  [OrderStatus.PAYMENT_FAILED]: [],
+  [OrderStatus.CANCELED]: [],
+  [OrderStatus.EXPIRED]: [],
+  [OrderStatus.REFUNDED]: [],
+};
+
+/** Payments have their own, smaller machine. */
+export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  [PaymentStatus.PENDING]: [PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.CANCELED],
+  [PaymentStatus.SUCCEEDED]: [PaymentStatus.REFUNDED],
+  [PaymentStatus.FAILED]: [],
+  [PaymentStatus.CANCELED]: [],
+  [PaymentStatus.REFUNDED]: [],
+};
+
+/** Statuses in which the order's units sit in `stock_reserved`. */
+const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set([OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_ON_DELIVERY]);
+
+/** What a transition does to the reserved units: give them back, turn them into a sale, or nothing. */
+export type StockEffect = 'release' | 'sell' | 'none';
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export function canTransitionPayment(from: PaymentStatus, to: PaymentStatus): boolean {
+  return PAYMENT_TRANSITIONS[from].includes(to);
+}
+
+export function stockEffect(from: OrderStatus, to: OrderStatus): StockEffect {
+  if (!HOLDS_STOCK.has(from) || HOLDS_STOCK.has(to)) return 'none';
+  return to === OrderStatus.PAID ? 'sell' : 'release';
+}
+
+/** What becomes of the order's pending payments when the order moves. */
+export function paymentStatusFor(to: OrderStatus): PaymentStatus | undefined {
+  switch (to) {
+    case OrderStatus.PAID:
+      return PaymentStatus.SUCCEEDED;
+    case OrderStatus.PAYMENT_FAILED:
+      return PaymentStatus.FAILED;
+    case OrderStatus.CANCELED:
+    case OrderStatus.EXPIRED:
+      return PaymentStatus.CANCELED;
+    case OrderStatus.REFUNDED:
+      return PaymentStatus.REFUNDED;
+    default:
+      return undefined;
+  }
+}
+
+/** Unpaid orders a customer may cancel themselves; staff may cancel any unpaid order. */
+export const CUSTOMER_CANCELABLE: ReadonlySet<OrderStatus> = new Set([OrderStatus.PENDING_PAYMENT]);
+export const STAFF_CANCELABLE: ReadonlySet<OrderStatus> = new Set([OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_ON_DELIVERY]);

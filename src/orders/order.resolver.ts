@@ -1,0 +1,129 @@
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { STAFF } from '../auth/auth-checker';
+import { forbidden } from '../auth/viewer';
+import { Money } from '../common/money.types';
+import { PageInfo } from '../common/pagination';
+import type { Context } from '../context';
+import { PaymentType } from '../payments/payment.types';
+import { Order, type OrderLine, type OrderStatusChange } from './order.entity';
+import { Payment as PaymentEntity } from '../payments/payment.entity';
+import {
+  CancelOrderResult,
+  CancelOrderSuccess,
+  ConfirmManualPaymentInput,
+  ConfirmManualPaymentResult,
+  ConfirmManualPaymentSuccess,
+  OrderConnection,
+  OrderFilter,
+  OrderLineType,
+  OrderStatusChangeType,
+  OrderType,
+} from './order.types';
+
+@ArgsType()
+class OrdersArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number;
+
+  @Field({ nullable: true })
+  after?: string;
+
+  @Field(() => OrderFilter, { nullable: true })
+  filter?: OrderFilter;
+}
+
+@Resolver(() => OrderType)
+export class OrderResolver {
+  @Query(() => OrderType, { nullable: true, description: 'The owner or staff; a guest by the order id. Anyone else gets null.' })
+  order(
+    @Arg('id', () => ID, { nullable: true }) id: string | null,
+    @Arg('orderNumber', () => String, { nullable: true }) orderNumber: string | null,
+    @Ctx() { services }: Context,
+  ): Promise<Order | null> {
+    return services.orders.find({ id, orderNumber });
+  }
+
+  @Authorized()
+  @Query(() => OrderConnection, { description: 'Newest first. Customers see their own orders; staff see all.' })
+  async orders(@Args() { first, after, filter }: OrdersArgs, @Ctx() { viewer, services }: Context): Promise<OrderConnection> {
+    if (filter?.buyerEmail && !viewer.isStaff) throw forbidden('Only store staff can filter orders by buyer email.');
+    const page = await services.orders.list({ first, after, ...filter });
+    const connection = new OrderConnection();
+    connection.edges = page.orders.map(({ order, cursor }) => ({ cursor, node: order }));
+    connection.pageInfo = Object.assign(new PageInfo(), {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: connection.edges[0]?.cursor ?? null,
+      endCursor: connection.edges.at(-1)?.cursor ?? null,
+    });
+    connection.countTotal = page.countTotal;
+    return connection;
+  }
+
+  @Authorized()
+  @Mutation(() => CancelOrderResult, { description: 'Customers cancel their own unpaid orders; staff any unpaid order. Stock returns.' })
+  async cancelOrder(
+    @Arg('orderId', () => ID) orderId: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() { viewer, services }: Context,
+  ) {
+    const result = await services.lifecycle.cancel(viewer, orderId, reason);
+    return result instanceof Order ? new CancelOrderSuccess(result) : result;
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => ConfirmManualPaymentResult, { description: 'Staff record a received bank transfer or cash on delivery; the order becomes PAID.' })
+  async confirmManualPayment(@Arg('input') input: ConfirmManualPaymentInput, @Ctx() { viewer, services, loaders }: Context) {
+    const result = await services.lifecycle.confirmManualPayment(viewer, input);
+    if (!(result instanceof PaymentEntity)) return result;
+    return new ConfirmManualPaymentSuccess(result, (await loaders.orders.orderById.load(result.order.id))!);
+  }
+
+  @FieldResolver(() => [OrderLineType])
+  lines(@Root() order: Order, @Ctx() { loaders }: Context): Promise<OrderLine[]> {
+    return loaders.orders.linesByOrderId.load(order.id);
+  }
+
+  @FieldResolver(() => [PaymentType])
+  payments(@Root() order: Order, @Ctx() { loaders }: Context): Promise<PaymentEntity[]> {
+    return loaders.orders.paymentsByOrderId.load(order.id);
+  }
+
+  @FieldResolver(() => [OrderStatusChangeType], { description: 'Every status change, oldest first.' })
+  statusHistory(@Root() order: Order, @Ctx() { loaders }: Context): Promise<OrderStatusChange[]> {
+    return loaders.orders.historyByOrderId.load(order.id);
+  }
+
+  @FieldResolver(() => Money)
+  subtotal(@Root() order: Order): Money {
+    return new Money(order.subtotalMinor, order.currency);
+  }
+
+  @FieldResolver(() => Money)
+  shipping(@Root() order: Order): Money {
+    return new Money(order.shippingMinor, order.currency);
+  }
+
+  @FieldResolver(() => Money)
+  discount(@Root() order: Order): Money {
+    return new Money(order.discountMinor, order.currency);
+  }
+
+  @FieldResolver(() => Money)
+  total(@Root() order: Order): Money {
+    return new Money(order.totalMinor, order.currency);
+  }
+}
+
+@Resolver(() => OrderLineType)
+export class OrderLineResolver {
+  @FieldResolver(() => Money)
+  unitPrice(@Root() line: OrderLine): Money {
+    return new Money(line.unitPriceMinor, line.order.currency);
+  }
+
+  @FieldResolver(() => Money)
+  lineTotal(@Root() line: OrderLine): Money {
+    return new Money(line.lineTotalMinor, line.order.currency);
+  }
+}

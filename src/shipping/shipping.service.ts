@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
+import { isUuid } from '../common/ids';
+import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
+import { InvalidPrice } from '../catalog/catalog.errors';
+import { ShippingMethod, ShippingRate } from './shipping-method.entity';
+import { ShippingMethodNotFound, ShippingNotSupported } from './shipping.errors';
+
+export interface Destination {
+  country: string;
+  region?: string | null;
+  currency: string;
+}
+
+export interface ShippingQuote {
+  methodId: string;
+  methodName: string;
+  amountMinor: number;
+  currency: string;
+}
+
+export interface CreateShippingMethodCommand {
+  name: string;
+  rates: Array<{ country: string; region?: string | null; currency: string; amountMinor: number }>;
+}
+
+const sameRegion = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Which methods deliver where, and at what price. */
+export class ShippingService {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * Every active method that serves the destination, cheapest first. Per method, a rate for
+   * the destination's region wins over the country-wide rate (region null).
+   */
+  async options(destination: Destination): Promise<ShippingQuote[]> {
+    const country = destination.country.toUpperCase();
+    const currency = destination.currency.toUpperCase();
+    const rates = await this.em.find(
+      ShippingRate,
+      { country, currency, method: { active: true } },
+      { populate: ['method'], orderBy: { amountMinor: 'asc' } },
+    );
+    const region = destination.region?.trim() || null;
+    const best = new Map<string, { rate: ShippingRate; specific: boolean }>();
+    for (const rate of rates) {
+      if (rate.region && !(region && sameRegion(rate.region, region))) continue;
+      const specific = rate.region !== null && rate.region !== undefined;
+      const current = best.get(rate.method.id);
+      if (!current || (specific && !current.specific)) best.set(rate.method.id, { rate, specific });
+    }
+    return [...best.values()]
+      .map(({ rate }) => ({ methodId: rate.method.id, methodName: rate.method.name, amountMinor: rate.amountMinor, currency }))
+      .sort((a, b) => a.amountMinor - b.amountMinor || a.methodName.localeCompare(b.methodName));
+  }
+
+  /** The price of the chosen method for the destination, or the cheapest when none is chosen. */
+  async quote(destination: Destination, methodId?: string | null): Promise<ShippingQuote | ShippingNotSupported | ShippingMethodNotFound> {
+    if (methodId) {
+      const method = isUuid(methodId) ? await this.em.findOne(ShippingMethod, { id: methodId, active: true }) : null;
+      if (!method) return new ShippingMethodNotFound(methodId);
+    }
+    const options = await this.options(destination);
+    const chosen = methodId ? options.find((o) => o.methodId === methodId) : options[0];
+    return chosen ?? new ShippingNotSupported(destination.country.toUpperCase(), destination.region?.trim() || null, destination.currency.toUpperCase());
+  }
+
+  listMethods(): Promise<ShippingMethod[]> {
+    return this.em.find(ShippingMethod, {}, { orderBy: { name: 'asc' } });
+  }
+
+  async createMethod(input: CreateShippingMethodCommand): Promise<ShippingMethod | InvalidInput | UnsupportedCurrency | InvalidPrice> {
+    const name = input.name.trim();
+    if (!name) return new InvalidInput('name', 'A shipping method needs a name.');
+    if (input.rates.length === 0) return new InvalidInput('rates', 'A shipping method needs at least one rate.');
+    const zones = new Set<string>();
+    for (const [i, rate] of input.rates.entries()) {
+      const currency = rate.currency.toUpperCase();
+      if (!isSaleCurrency(currency)) return new UnsupportedCurrency(currency);
+      if (!Number.isInteger(rate.amountMinor) || rate.amountMinor < 0 || rate.amountMinor > MAX_AMOUNT_MINOR) {
+        return new InvalidPrice(currency, rate.amountMinor);
+      }
+      const zone = [rate.country.toUpperCase(), rate.region?.trim().toLowerCase() ?? '', currency].join('|');
+      if (zones.has(zone)) return new InvalidInput(`rates.${i}`, 'Two rates for the same country, region and currency.');
+      zones.add(zone);
+    }
+    const method = this.em.create(ShippingMethod, { name });
+    for (const rate of input.rates) {
+      this.em.create(ShippingRate, {
+        method,
+        country: rate.country.toUpperCase(),
+        region: rate.region?.trim() || null,
+        currency: rate.currency.toUpperCase(),
+        amountMinor: rate.amountMinor,
+      });
+    }
+    await this.em.flush();
+    return method;
+  }
+}

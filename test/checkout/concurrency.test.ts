@@ -1,0 +1,122 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GUEST } from '../../src/auth/viewer';
+import { CheckoutService, ORDER_NUMBER_ATTEMPTS } from '../../src/checkout/checkout.service';
+import { CustomerService } from '../../src/auth/customer.service';
+import { CartService } from '../../src/cart/cart.service';
+import { PaymentMethod } from '../../src/payments/payment.entity';
+import { useTestApp } from '../support/app';
+import { createProduct } from '../support/catalog-fixtures';
+import { Checkout, checkoutVariables, countOrders, createShippingMethods, defaultAddress, stockOf } from '../support/checkout-fixtures';
+
+const app = useTestApp();
+
+beforeAll(async () => {
+  await createShippingMethods(app);
+});
+
+function tally(typenames: string[]): Record<string, number> {
+  return typenames.reduce<Record<string, number>>((counts, t) => ({ ...counts, [t]: (counts[t] ?? 0) + 1 }), {});
+}
+
+describe('checkout under concurrency', () => {
+  it('sells exactly the 37 units in stock to 200 concurrent buyers of one unit each', async () => {
+    const product = await createProduct(app, {
+      name: 'Hot Item',
+      variants: [{ sku: 'HOT-1', stockOnHand: 37, prices: [{ currency: 'USD', amountMinor: 1500 }] }],
+    });
+    const variantId = product.variants[0].id;
+    const ordersBefore = await countOrders(app);
+
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        app.request(Checkout, checkoutVariables({ items: [{ variantId, quantity: 1 }], buyer: { name: `Buyer ${i}`, email: `buyer${i}@example.com` } })),
+      ),
+    );
+
+    expect(responses.every((r) => r.status === 200 && !r.errors)).toBe(true);
+    const outcomes = tally(responses.map((r) => r.data!.checkout.__typename));
+    expect(outcomes).toEqual({ CheckoutSuccess: 37, InsufficientStock: 163 });
+    const [stock] = await stockOf(app, product.id);
+    expect(stock.stock).toEqual({ onHand: 37, reserved: 37 });
+    expect(stock.available).toBe(0);
+    expect(await countOrders(app)).toBe(ordersBefore + 37);
+  });
+
+  it('finishes 100 concurrent two-line checkouts with lines in opposite orders without a deadlock', async () => {
+    const product = await createProduct(app, {
+      name: 'Pair',
+      variants: [
+        { sku: 'PAIR-A', stockOnHand: 500, prices: [{ currency: 'USD', amountMinor: 700 }] },
+        { sku: 'PAIR-B', stockOnHand: 500, prices: [{ currency: 'USD', amountMinor: 900 }] },
+      ],
+    });
+    const [a, b] = product.variants.map((v) => v.id);
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => {
+        const items = i % 2 === 0
+          ? [{ variantId: a, quantity: 1 }, { variantId: b, quantity: 2 }]
+          : [{ variantId: b, quantity: 2 }, { variantId: a, quantity: 1 }];
+        return app.request(Checkout, checkoutVariables({ items }));
+      }),
+    );
+    expect(responses.map((r) => r.errors ?? null).filter(Boolean)).toEqual([]);
+    expect(tally(responses.map((r) => r.data!.checkout.__typename))).toEqual({ CheckoutSuccess: 100 });
+    const stock = await stockOf(app, product.id);
+    expect(stock.map((v) => v.stock)).toEqual([
+      { onHand: 500, reserved: 100 },
+      { onHand: 500, reserved: 200 },
+    ]);
+  });
+
+  it('turns 20 concurrent retries with one idempotency key into one order', async () => {
+    const product = await createProduct(app, {
+      name: 'Retried',
+      variants: [{ sku: 'RETRY-1', stockOnHand: 50, prices: [{ currency: 'USD', amountMinor: 1000 }] }],
+    });
+    const variables = checkoutVariables({ items: [{ variantId: product.variants[0].id, quantity: 2 }], idempotencyKey: 'retry-storm' });
+    const ordersBefore = await countOrders(app);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => app.query(Checkout, variables)));
+    const orderIds = new Set(responses.map((r) => (r.checkout.__typename === 'CheckoutSuccess' ? r.checkout.order.id : r.checkout.__typename)));
+    expect([...orderIds]).toHaveLength(1);
+    expect([...orderIds][0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await countOrders(app)).toBe(ordersBefore + 1);
+    const [stock] = await stockOf(app, product.id);
+    expect(stock.stock.reserved).toBe(2);
+  });
+});
+
+describe('order numbers', () => {
+  it(`gives up with OrderNumberCollision after ${ORDER_NUMBER_ATTEMPTS} taken numbers, leaving no order and no reservation`, async () => {
+    const product = await createProduct(app, {
+      name: 'Numbered',
+      variants: [{ sku: 'NUM-1', stockOnHand: 10, prices: [{ currency: 'USD', amountMinor: 1000 }] }],
+    });
+    let generated = 0;
+    const checkoutWithFixedNumbers = () => {
+      const em = app.server.orm.em.fork();
+      const customers = new CustomerService(em, GUEST);
+      const settings = { orderTtlMinutes: 30, cardPaymentsEnabled: false };
+      const service = new CheckoutService(em, GUEST, customers, new CartService(em, GUEST, customers), settings, () => {
+        generated += 1;
+        return 'ORD-20261122-SAME00';
+      });
+      return service.checkout({
+        ...checkoutVariables().input,
+        shippingAddress: defaultAddress(),
+        items: [{ variantId: product.variants[0].id, quantity: 1 }],
+        payment: { method: PaymentMethod.MANUAL_TRANSFER },
+      });
+    };
+
+    const first = await checkoutWithFixedNumbers();
+    expect(first).toHaveProperty('order.orderNumber', 'ORD-20261122-SAME00');
+    generated = 0;
+    const ordersBefore = await countOrders(app);
+    const second = await checkoutWithFixedNumbers();
+    expect(second).toMatchObject({ code: 'ORDER_NUMBER_COLLISION', attempts: ORDER_NUMBER_ATTEMPTS });
+    expect(generated).toBe(ORDER_NUMBER_ATTEMPTS);
+    expect(await countOrders(app)).toBe(ordersBefore);
+    const [stock] = await stockOf(app, product.id);
+    expect(stock.stock.reserved).toBe(1);
+  });
+});
