@@ -32,6 +32,10 @@ export interface StripeConfig {
   webhookSecret?: string;
   /** e.g. http://localhost:12111 for a local Stripe-compatible server */
   apiUrl?: URL;
+  /** Where hosted checkout sends the shopper back; `{ORDER_ID}` is replaced. */
+  successUrl: string;
+  cancelUrl: string;
+  timeoutMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -126,7 +130,12 @@ function stripeConfig(env: Env): StripeConfig {
   }
   const rawApiUrl = nonEmpty(env, 'STRIPE_API_URL');
   const apiUrl = rawApiUrl ? assertUrl('STRIPE_API_URL', rawApiUrl, ['http:', 'https:']) : undefined;
-  return { secretKey, webhookSecret, apiUrl };
+  const successUrl = nonEmpty(env, 'CHECKOUT_SUCCESS_URL') ?? 'http://localhost:3000/checkout/success?order={ORDER_ID}';
+  const cancelUrl = nonEmpty(env, 'CHECKOUT_CANCEL_URL') ?? 'http://localhost:3000/checkout/canceled?order={ORDER_ID}';
+  assertUrl('CHECKOUT_SUCCESS_URL', successUrl, ['http:', 'https:']);
+  assertUrl('CHECKOUT_CANCEL_URL', cancelUrl, ['http:', 'https:']);
+  const timeoutMs = integer(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000);
+  return { secretKey, webhookSecret, apiUrl, successUrl, cancelUrl, timeoutMs };
 }
 
 function nonEmpty(env: Env, name: string): string | undefined {

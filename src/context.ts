@@ -10,7 +10,9 @@ import { ShippingService } from './shipping/shipping.service';
 import { CheckoutService, type CheckoutSettings } from './checkout/checkout.service';
 import { createOrderLoaders } from './orders/orders.loaders';
 import { OrdersService } from './orders/orders.service';
-import { OrderLifecycle } from './orders/order-lifecycle.service';
+import { OrderLifecycle, type ProviderVoider } from './orders/order-lifecycle.service';
+import { PaymentsService, type CheckoutUrls } from './payments/payments.service';
+import type { StripeGateway } from './payments/stripe-gateway';
 
 /**
  * Everything a resolver may use, built fresh for each request: a forked EntityManager (the
@@ -28,26 +30,32 @@ function createLoaders(em: EntityManager) {
   return { catalog: createCatalogLoaders(em), cart: createCartLoaders(em), orders: createOrderLoaders(em) };
 }
 
-/** What the services need from configuration; the composition root fills it in. */
+/** What the services need from configuration and the outside world; the composition root fills it in. */
 export interface ServiceSettings {
   checkout: CheckoutSettings;
+  /** Absent when Stripe is not configured. */
+  gateway?: StripeGateway;
+  checkoutUrls: CheckoutUrls;
+  voidAtProvider?: ProviderVoider;
 }
 
-function createServices(em: EntityManager, viewer: Viewer, settings: ServiceSettings) {
+function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings) {
   const customers = new CustomerService(em, viewer);
   const cart = new CartService(em, viewer, customers);
-  const lifecycle = new OrderLifecycle(em);
+  const lifecycle = new OrderLifecycle(em, settings.voidAtProvider);
+  const payments = new PaymentsService(em, viewer, settings.gateway, settings.checkoutUrls, log);
   return {
     catalog: new CatalogService(em),
     customers,
     cart,
     shipping: new ShippingService(em),
-    checkout: new CheckoutService(em, viewer, customers, cart, settings.checkout),
+    checkout: new CheckoutService(em, viewer, customers, cart, payments, settings.checkout),
     orders: new OrdersService(em, viewer, lifecycle),
     lifecycle,
+    payments,
   };
 }
 
 export function createContext(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings): Context {
-  return { em, viewer, log, loaders: createLoaders(em), services: createServices(em, viewer, settings) };
+  return { em, viewer, log, loaders: createLoaders(em), services: createServices(em, viewer, log, settings) };
 }

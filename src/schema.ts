@@ -10,6 +10,7 @@ import { ShippingResolver } from './shipping/shipping.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
 import { OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { PaymentResolver } from './payments/payment.resolver';
+import { PaymentsResolver } from './payments/payments.resolver';
 
 export const RESOLVERS = [
   CustomerResolver,
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   OrderResolver,
   OrderLineResolver,
   PaymentResolver,
+  PaymentsResolver,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -15,6 +15,9 @@ import { connectDatabase, countStatements, migrate } from './db/orm';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { startExpirySweeper } from './orders/expiry-sweeper';
+import { stripeWebhookRoute } from './http/stripe-webhook.route';
+import type { ProviderVoider } from './orders/order-lifecycle.service';
+import { StripeGateway } from './payments/stripe-gateway';
 import { buildGraphQLSchema } from './schema';
 
 export interface RunningServer {
@@ -59,8 +62,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     production: config.nodeEnv === 'production',
   });
   await apollo.start();
+  const gateway = config.stripe.secretKey
+    ? new StripeGateway({
+        secretKey: config.stripe.secretKey,
+        webhookSecret: config.stripe.webhookSecret,
+        apiUrl: config.stripe.apiUrl,
+        timeoutMs: config.stripe.timeoutMs,
+      })
+    : undefined;
+  // Orders that expire or are canceled give up their Stripe payment too, so it cannot be paid later.
+  const voidAtProvider: ProviderVoider | undefined = gateway
+    ? async (references) => {
+        for (const reference of references) {
+          await gateway.cancel(reference).catch((error: unknown) => logger.warn({ err: error, reference }, 'could not cancel a Stripe payment'));
+        }
+      }
+    : undefined;
   const settings: ServiceSettings = {
-    checkout: { orderTtlMinutes: config.orderTtlMinutes, cardPaymentsEnabled: false },
+    checkout: { orderTtlMinutes: config.orderTtlMinutes },
+    gateway,
+    checkoutUrls: { successUrl: config.stripe.successUrl, cancelUrl: config.stripe.cancelUrl },
+    voidAtProvider,
   };
 
   // One line per request: method, path, status and time; headers stay out of the log.
@@ -75,6 +97,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
   );
   app.get('/health', healthRoute(orm));
+  app.post('/webhooks/stripe', ...stripeWebhookRoute(gateway, orm));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -84,7 +107,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
   );
 
-  const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger });
+  const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger, voidAtProvider });
 
   await listen(httpServer, config.port);
   const { port } = httpServer.address() as AddressInfo;

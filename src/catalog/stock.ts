@@ -11,6 +11,7 @@ import type { OptionValue } from './variant.entity';
  *   checkout           reserve: reserved += q      (refused if q > available)
  *   cancel/expire/fail release: reserved -= q
  *   paid               sell:    reserved -= q, on hand -= q
+ *   late pay reinstated sell from available: on hand -= q   (caller checked availability)
  */
 
 export interface LockedVariant {
@@ -74,6 +75,12 @@ export async function sellReservedStock(tx: EntityManager, quantities: Map<strin
     quantities,
     'stock_reserved = v.stock_reserved - r.quantity, stock_on_hand = v.stock_on_hand - r.quantity',
   );
+}
+
+/** Sells units that were not reserved (a late-paid order reinstated); the caller checked they are available. */
+export async function sellAvailableStock(tx: EntityManager, quantities: Map<string, number>): Promise<void> {
+  await lockVariants(tx, [...quantities.keys()]);
+  await applyToLocked(tx, quantities, 'stock_on_hand = v.stock_on_hand - r.quantity');
 }
 
 /** Sums quantities per variant: the same variant on two lines counts together. */

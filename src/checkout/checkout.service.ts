@@ -15,6 +15,8 @@ import { isUuid } from '../common/ids';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
 import { Payment, PaymentMethod } from '../payments/payment.entity';
+import { PROVIDER_METHODS, type PaymentsService, type ProviderHandoff } from '../payments/payments.service';
+import { toStripeAmount } from '../payments/stripe-gateway';
 import { ShippingMethodNotFound, ShippingNotSupported } from '../shipping/shipping.errors';
 import { ShippingService } from '../shipping/shipping.service';
 import {
@@ -46,7 +48,7 @@ export interface CheckoutCommand {
   shippingAddress: AddressInputData;
   shippingMethodId?: string | null;
   notes?: string | null;
-  payment: { method: PaymentMethod; provider?: string | null };
+  payment: { method: PaymentMethod; provider?: string | null; successUrl?: string | null; cancelUrl?: string | null };
   idempotencyKey?: string | null;
 }
 
@@ -80,8 +82,6 @@ export interface PlacedOrder {
 
 export interface CheckoutSettings {
   orderTtlMinutes: number;
-  /** Card and hosted payments need a payment provider; until one is configured they are refused. */
-  cardPaymentsEnabled: boolean;
 }
 
 /** Makes a candidate order number; injectable so a test can force collisions. */
@@ -120,11 +120,23 @@ export class CheckoutService {
     private readonly viewer: Viewer,
     private readonly customers: CustomerService,
     private readonly carts: CartService,
+    private readonly payments: PaymentsService,
     private readonly settings: CheckoutSettings,
     private readonly nextOrderNumber: OrderNumberSource = randomOrderNumber,
   ) {}
 
-  async checkout(command: CheckoutCommand): Promise<PlacedOrder | CheckoutFailure> {
+  /**
+   * The whole checkout: place the order (one transaction), then, for card and hosted
+   * payments, start the payment at Stripe with no transaction open.
+   */
+  async checkout(command: CheckoutCommand): Promise<(PlacedOrder & ProviderHandoff) | CheckoutFailure> {
+    const placed = await this.placeOrder(command);
+    if (!('order' in placed)) return placed;
+    const handoff = await this.payments.start(placed.order, placed.payment, command.payment.successUrl, command.payment.cancelUrl);
+    return handoff instanceof PaymentProviderError ? handoff : { ...placed, ...handoff };
+  }
+
+  private async placeOrder(command: CheckoutCommand): Promise<PlacedOrder | CheckoutFailure> {
     const buyer = buyerSnapshot(command.buyer);
     if (buyer instanceof InvalidBuyer) return buyer;
     const address = addressSnapshot(command.shippingAddress);
@@ -134,8 +146,12 @@ export class CheckoutService {
     const notes = command.notes?.trim() || null;
     if (notes && notes.length > MAX_NOTES) return new InvalidInput('notes', `Notes may be at most ${MAX_NOTES} characters.`);
     const method = command.payment.method;
-    if ((method === PaymentMethod.CARD || method === PaymentMethod.HOSTED_CHECKOUT) && !this.settings.cardPaymentsEnabled) {
+    if (PROVIDER_METHODS.has(method) && !this.payments.providerConfigured) {
       return new PaymentProviderError('stripe', 'Card payments are not available: Stripe is not configured on this server.');
+    }
+    for (const field of ['successUrl', 'cancelUrl'] as const) {
+      const url = command.payment[field];
+      if (url && !/^https?:\/\/[^\s]+$/.test(url)) return new InvalidInput(`payment.${field}`, `"${url}" is not an http(s) URL.`);
     }
 
     const source = await this.resolveItems(command);
@@ -160,7 +176,7 @@ export class CheckoutService {
     for (let attempt = 1; attempt <= ORDER_NUMBER_ATTEMPTS; attempt += 1) {
       try {
         return await this.em.transactional((tx) =>
-          this.placeOrder(tx, {
+          this.writeOrder(tx, {
             items,
             cartId,
             currency,
@@ -168,7 +184,7 @@ export class CheckoutService {
             address,
             notes,
             method,
-            provider: command.payment.provider?.trim() || (method === PaymentMethod.CARD || method === PaymentMethod.HOSTED_CHECKOUT ? 'stripe' : null),
+            provider: command.payment.provider?.trim() || (PROVIDER_METHODS.has(method) ? 'stripe' : null),
             shippingMethodId: command.shippingMethodId ?? null,
             customerId: customer?.id ?? null,
             idempotency,
@@ -225,7 +241,7 @@ export class CheckoutService {
     return { order, payment, replayed: true };
   }
 
-  private async placeOrder(
+  private async writeOrder(
     tx: EntityManager,
     draft: {
       items: CheckoutItem[];
@@ -292,6 +308,9 @@ export class CheckoutService {
     const total = subtotal + shippingQuote.amountMinor;
     if (total <= 0) refuse(new InvalidAmount(total));
     if (total > MAX_AMOUNT_MINOR) refuse(new InvalidAmount(total, 'The order total is larger than a single payment can be.'));
+    if (PROVIDER_METHODS.has(draft.method) && toStripeAmount(total, currency) === undefined) {
+      refuse(new InvalidAmount(total, `Card payments cannot charge this total exactly in ${currency}.`));
+    }
 
     await reserveStock(tx, requested);
 

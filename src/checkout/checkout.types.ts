@@ -84,6 +84,12 @@ export class PaymentInput {
 
   @Field({ nullable: true, description: 'Which transfer service, e.g. "zelle"; "stripe" for cards.' })
   provider?: string;
+
+  @Field({ nullable: true, description: 'HOSTED_CHECKOUT: where Stripe sends the shopper after paying; {ORDER_ID} is replaced. Default from configuration.' })
+  successUrl?: string;
+
+  @Field({ nullable: true, description: 'HOSTED_CHECKOUT: where Stripe sends a shopper who gives up.' })
+  cancelUrl?: string;
 }
 
 @InputType()

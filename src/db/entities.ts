@@ -6,6 +6,7 @@ import { VariantPrice } from '../catalog/variant-price.entity';
 import { Variant } from '../catalog/variant.entity';
 import { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
 import { Payment } from '../payments/payment.entity';
+import { StripeEvent } from '../payments/stripe-event.entity';
 import { ShippingMethod, ShippingRate } from '../shipping/shipping-method.entity';
 
 /** Every entity, listed once: the ORM, the migration generator and the tests all read this. */
@@ -23,4 +24,5 @@ export const ENTITIES = [
   OrderLine,
   OrderStatusChange,
   Payment,
+  StripeEvent,
 ];

@@ -1,19 +1,24 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { OrderLifecycle } from './order-lifecycle.service';
+import { OrderLifecycle, type ProviderVoider } from './order-lifecycle.service';
 
 /**
  * Expires unpaid orders in the background, every `intervalMs`. Each server process runs one;
  * they share the work through SKIP LOCKED (see OrderLifecycle.expireOverdue), so running
  * several is safe. A sweep drains everything overdue, a batch at a time.
  */
-export function startExpirySweeper(options: { orm: MikroORM; intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
+export function startExpirySweeper(options: {
+  orm: MikroORM;
+  intervalMs: number;
+  logger: Logger;
+  voidAtProvider?: ProviderVoider;
+}): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const sweep = async () => {
     try {
       let expired = 0;
       for (;;) {
-        const batch = await new OrderLifecycle(options.orm.em.fork()).expireOverdue();
+        const batch = await new OrderLifecycle(options.orm.em.fork(), options.voidAtProvider).expireOverdue();
         expired += batch;
         if (batch === 0) break;
       }

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { actorOf, isSignedIn, type Viewer } from '../auth/viewer';
-import { quantitiesByVariant, releaseStock, sellReservedStock } from '../catalog/stock';
+import { quantitiesByVariant, releaseStock, sellAvailableStock, sellReservedStock } from '../catalog/stock';
 import { isUuid } from '../common/ids';
 import { Payment, PaymentMethod, PaymentStatus } from '../payments/payment.entity';
 import { Order, OrderLine, OrderStatus, OrderStatusChange } from './order.entity';
@@ -31,8 +31,11 @@ const SWEEP_BATCH = 100;
  * order, so each transition (and each stock release) happens exactly once however many
  * requests, webhooks or sweepers race for it.
  */
+/** Cancels payments at the provider (Stripe) for orders that will not be paid; best effort. */
+export type ProviderVoider = (providerReferences: string[]) => Promise<void>;
+
 export class OrderLifecycle {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly voidAtProvider?: ProviderVoider) {}
 
   /** Locks the order row until the transaction ends and returns its current state. */
   static lock(tx: EntityManager, orderId: string): Promise<Order | null> {
@@ -47,15 +50,17 @@ export class OrderLifecycle {
     const effect = stockEffect(from, to);
     if (effect !== 'none') {
       const quantities = quantitiesByVariant(await tx.find(OrderLine, { order }));
-      await (effect === 'sell' ? sellReservedStock(tx, quantities) : releaseStock(tx, quantities));
+      const apply = { release: releaseStock, sell: sellReservedStock, 'sell-available': sellAvailableStock }[effect];
+      await apply(tx, quantities);
     }
 
     const paymentStatus = paymentStatusFor(to);
     const payments = await tx.find(Payment, { order }, { orderBy: { createdAt: 'asc' } });
-    const settling = to === OrderStatus.PAID ? (payments.find((p) => p.id === details.payment?.id) ?? payments.find((p) => p.status === PaymentStatus.PENDING)) : undefined;
+    const settles = to === OrderStatus.PAID || to === OrderStatus.PAYMENT_RECEIVED_LATE;
+    const settling = settles ? (payments.find((p) => p.id === details.payment?.id) ?? payments.find((p) => p.status === PaymentStatus.PENDING)) : undefined;
     for (const payment of payments) {
       // When an order is paid, the payment that paid it succeeds and any other pending one is void.
-      const next = to === OrderStatus.PAID && payment !== settling ? PaymentStatus.CANCELED : paymentStatus;
+      const next = settles && payment !== settling ? (payment.status === PaymentStatus.PENDING ? PaymentStatus.CANCELED : undefined) : paymentStatus;
       if (!next || !canTransitionPayment(payment.status, next)) continue;
       payment.status = next;
       if (payment === settling) {
@@ -110,7 +115,7 @@ export class OrderLifecycle {
     const mayAct = found && (viewer.isStaff || (isSignedIn(viewer) && found.customer?.id === viewer.customerId));
     if (!found || !mayAct) return new OrderNotFound(orderId);
     await this.expireIfOverdue([found.id]);
-    return this.em.transactional(async (tx) => {
+    const result = await this.em.transactional(async (tx) => {
       const order = (await OrderLifecycle.lock(tx, found.id))!;
       const cancelable = viewer.isStaff ? STAFF_CANCELABLE : CUSTOMER_CANCELABLE;
       const moved =
@@ -121,6 +126,16 @@ export class OrderLifecycle {
         }));
       return moved ? order : new OrderNotCancelable(order.id, order.orderNumber, order.status);
     });
+    if (result instanceof Order) await this.voidProviderPayments([result.id]);
+    return result;
+  }
+
+  /** Cancels an order that is still unpaid (e.g. its payment could not be started); no-op otherwise. */
+  async cancelUnpaid(orderId: string, actor: string, reason: string): Promise<void> {
+    await this.em.transactional(async (tx) => {
+      const order = await OrderLifecycle.lock(tx, orderId);
+      if (order && STAFF_CANCELABLE.has(order.status)) await OrderLifecycle.move(tx, order, OrderStatus.CANCELED, { actor, reason });
+    });
   }
 
   /**
@@ -128,29 +143,45 @@ export class OrderLifecycle {
    * sweepers (one per server process) share the work without waiting on or repeating each other.
    */
   async expireOverdue(now = new Date(), limit = SWEEP_BATCH): Promise<number> {
-    return this.em.transactional(async (tx) => {
+    const expired = await this.em.transactional(async (tx) => {
       const overdue = await tx.find(
         Order,
         { status: OrderStatus.PENDING_PAYMENT, expiresAt: { $lte: now } },
         { orderBy: { expiresAt: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
       );
-      let expired = 0;
+      const ids: string[] = [];
       for (const order of overdue) {
-        if (await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' })) expired += 1;
+        if (await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' })) ids.push(order.id);
       }
-      return expired;
+      return ids;
     });
+    await this.voidProviderPayments(expired);
+    return expired.length;
   }
 
   /** Expiry on read: an order past its time is expired before anyone sees it as pending. */
   async expireIfOverdue(orderIds: string[], now = new Date()): Promise<void> {
+    const expired: string[] = [];
     for (const orderId of orderIds) {
       await this.em.transactional(async (tx) => {
         const order = await OrderLifecycle.lock(tx, orderId);
         if (order?.status === OrderStatus.PENDING_PAYMENT && order.expiresAt && order.expiresAt <= now) {
           await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' });
+          expired.push(orderId);
         }
       });
     }
+    await this.voidProviderPayments(expired);
+  }
+
+  /** After commit, never inside the transaction: Stripe calls do not hold database locks. */
+  private async voidProviderPayments(orderIds: string[]): Promise<void> {
+    if (!this.voidAtProvider || orderIds.length === 0) return;
+    const payments = await this.em.find(Payment, {
+      order: { $in: orderIds },
+      method: { $in: [PaymentMethod.CARD, PaymentMethod.HOSTED_CHECKOUT] },
+      providerReference: { $ne: null },
+    });
+    if (payments.length > 0) await this.voidAtProvider(payments.map((p) => p.providerReference!));
   }
 }

@@ -14,6 +14,11 @@ export enum OrderStatus {
   CANCELED = 'CANCELED',
   EXPIRED = 'EXPIRED',
   REFUNDED = 'REFUNDED',
+  /**
+   * Stripe took the money after the order had expired, failed or been canceled and its stock
+   * had gone back. Staff decide: refund it, or reinstate the order if the stock is still there.
+   */
+  PAYMENT_RECEIVED_LATE = 'PAYMENT_RECEIVED_LATE',
 }
 
 export interface BuyerSnapshot {

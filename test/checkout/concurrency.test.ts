@@ -3,6 +3,8 @@ import { GUEST } from '../../src/auth/viewer';
 import { CheckoutService, ORDER_NUMBER_ATTEMPTS } from '../../src/checkout/checkout.service';
 import { CustomerService } from '../../src/auth/customer.service';
 import { CartService } from '../../src/cart/cart.service';
+import { PaymentsService } from '../../src/payments/payments.service';
+import pino from 'pino';
 import { PaymentMethod } from '../../src/payments/payment.entity';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
@@ -95,8 +97,8 @@ describe('order numbers', () => {
     const checkoutWithFixedNumbers = () => {
       const em = app.server.orm.em.fork();
       const customers = new CustomerService(em, GUEST);
-      const settings = { orderTtlMinutes: 30, cardPaymentsEnabled: false };
-      const service = new CheckoutService(em, GUEST, customers, new CartService(em, GUEST, customers), settings, () => {
+      const payments = new PaymentsService(em, GUEST, undefined, { successUrl: 'http://shop.test/ok', cancelUrl: 'http://shop.test/back' }, pino({ level: 'silent' }));
+      const service = new CheckoutService(em, GUEST, customers, new CartService(em, GUEST, customers), payments, { orderTtlMinutes: 30 }, () => {
         generated += 1;
         return 'ORD-20261122-SAME00';
       });

@@ -182,14 +182,19 @@ export type OrderStatus =
   | 'PAYMENT_FAILED'
   /** Cash on delivery: placed, holding stock, paid when delivered. */
   | 'PAYMENT_ON_DELIVERY'
+  | 'PAYMENT_RECEIVED_LATE'
   /** Placed, holding stock, waiting for payment; expires at expiresAt. */
   | 'PENDING_PAYMENT'
   | 'REFUNDED';
 
 export type PaymentInput = {
+  /** HOSTED_CHECKOUT: where Stripe sends a shopper who gives up. */
+  cancelUrl?: string | null | undefined;
   method: PaymentMethod;
   /** Which transfer service, e.g. "zelle"; "stripe" for cards. */
   provider?: string | null | undefined;
+  /** HOSTED_CHECKOUT: where Stripe sends the shopper after paying; {ORDER_ID} is replaced. Default from configuration. */
+  successUrl?: string | null | undefined;
 };
 
 export type PaymentMethod =

@@ -1,0 +1,38 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type RequestHandler } from 'express';
+import type Stripe from 'stripe';
+import type { StripeGateway } from '../payments/stripe-gateway';
+import { StripeWebhooks } from '../payments/stripe-webhooks';
+
+/**
+ * POST /webhooks/stripe. The signature is checked over the raw bytes (parsing first would
+ * change them); a delivery that does not verify is a 400 and changes nothing. Anything that
+ * verifies is answered 200 once recorded, including events for unknown orders, so Stripe
+ * stops retrying; a 500 (database down) makes Stripe deliver it again later.
+ */
+export function stripeWebhookRoute(gateway: StripeGateway | undefined, orm: MikroORM): RequestHandler[] {
+  return [
+    express.raw({ type: () => true, limit: '1mb' }),
+    async (req, res, next) => {
+      if (!gateway) {
+        res.status(503).json({ error: 'Stripe is not configured on this server.' });
+        return;
+      }
+      let event: Stripe.Event;
+      try {
+        event = gateway.verifyWebhook(req.body as Buffer, req.header('stripe-signature'));
+      } catch (error) {
+        req.log.warn({ err: error }, 'refused a Stripe webhook that did not verify');
+        res.status(400).json({ error: 'Webhook signature verification failed.' });
+        return;
+      }
+      try {
+        const outcome = await new StripeWebhooks(orm.em.fork()).apply(event);
+        req.log.info({ eventId: event.id, type: event.type, outcome }, 'applied a Stripe event');
+        res.json({ received: true, outcome });
+      } catch (error) {
+        next(error);
+      }
+    },
+  ];
+}

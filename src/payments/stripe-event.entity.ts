@@ -1,0 +1,24 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+
+/**
+ * Every Stripe event we accepted, keyed by Stripe's event id and written in the same
+ * transaction as its effect: a redelivery finds its id taken and changes nothing.
+ */
+@Entity()
+export class StripeEvent {
+  @PrimaryKey({ type: 'text' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  orderId?: string | null;
+
+  /** What the event did: e.g. "order PAID", "ignored: order already PAID", "unknown order". */
+  @Property({ type: 'text' })
+  outcome!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  receivedAt: Date = new Date();
+}
