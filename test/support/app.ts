@@ -34,7 +34,7 @@ export interface TestApp {
  * template), and takes both down after the file. Environment overrides go through the same
  * configuration loader as production.
  */
-export function useTestApp(env: Record<string, string> = {}): TestApp {
+export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}): TestApp {
   const app = {} as TestApp;
   let dropDatabase: (() => Promise<void>) | undefined;
 
@@ -47,7 +47,9 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       DATABASE_URL: database.url,
       JWT_SECRET: TEST_JWT_SECRET,
       DEMO_DATA: 'false',
-      ...env,
+      CHECKOUT_RATE_LIMIT: '0',
+      // Evaluated here, so a test can pass settings known only once its own beforeAll ran.
+      ...(typeof env === 'function' ? env() : env),
     });
     const server = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
     Object.assign(app, buildClient(server, config));
