@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
-import { badUserInput, decodeCursor, encodeCursor, pageSize } from '../common/pagination';
+import { badUserInput, decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { isUuid } from '../common/ids';
 import {
   CategoryNotFound,
@@ -34,12 +34,6 @@ export interface ProductQuery {
   currency?: string;
 }
 
-export interface ProductPage {
-  products: Array<{ product: Product; cursor: string }>;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  countTotal(): Promise<number>;
-}
 
 interface SortSpec {
   /** SQL for the sort value of a product row aliased `p`. */
@@ -110,7 +104,7 @@ export interface UpdateProductCommand {
 export class CatalogService {
   constructor(private readonly em: EntityManager) {}
 
-  async listProducts(query: ProductQuery): Promise<ProductPage> {
+  async listProducts(query: ProductQuery): Promise<Page<Product>> {
     const limit = pageSize(query.first);
     if ((query.sort === 'PRICE_ASC' || query.sort === 'PRICE_DESC') && !query.currency) {
       throw badUserInput('Sorting by price needs the "currency" argument.', 'currency');
@@ -135,13 +129,13 @@ export class CatalogService {
 
     const rows: Array<Record<string, unknown>> = await this.em.getConnection().execute(page);
     const hasNextPage = rows.length > limit;
-    const products = rows.slice(0, limit).map(({ sort_value, cursor_value, ...columns }) => {
-      const product = this.em.map(Product, columns);
+    const edges = rows.slice(0, limit).map(({ sort_value, cursor_value, ...columns }) => {
+      const node = this.em.map(Product, columns);
       const cursorValue = spec.cursorType === 'number' ? Number(cursor_value) : String(cursor_value);
-      return { product, cursor: encodeCursor(query.sort, [cursorValue, product.id]) };
+      return { node, cursor: encodeCursor(query.sort, [cursorValue, node.id]) };
     });
     return {
-      products,
+      edges,
       hasNextPage,
       hasPreviousPage: Boolean(query.after),
       countTotal: async () => {

@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolve
 import { CurrencyResolver } from 'graphql-scalars';
 import { forbidden } from '../auth/viewer';
 import type { Context } from '../context';
-import { PageInfo } from '../common/pagination';
+import { toConnection } from '../common/pagination';
 import { ProductStatus, type Product } from './product.entity';
 import type { Category } from './category.entity';
 import type { Variant } from './variant.entity';
@@ -44,16 +44,7 @@ export class ProductResolver {
       sort: args.sort,
       currency: args.currency?.toUpperCase(),
     });
-    const connection = new ProductConnection();
-    connection.edges = page.products.map(({ product, cursor }) => ({ cursor, node: product }));
-    connection.pageInfo = Object.assign(new PageInfo(), {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: connection.edges[0]?.cursor ?? null,
-      endCursor: connection.edges.at(-1)?.cursor ?? null,
-    });
-    connection.countTotal = page.countTotal;
-    return connection;
+    return toConnection(new ProductConnection(), page);
   }
 
   @Query(() => ProductType, { nullable: true, description: 'By id or slug; null when absent or not visible to the viewer.' })

@@ -57,3 +57,27 @@ export function decodeCursor(cursor: string, kind: string, shape: Array<'string'
   }
   return parsed.slice(1) as Array<string | number>;
 }
+
+/** A page of a list as services return it: nodes with their cursors, and how to count them all. */
+export interface Page<T> {
+  edges: Array<{ node: T; cursor: string }>;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  countTotal(): Promise<number>;
+}
+
+/** Fills a GraphQL connection object (edges, pageInfo, totalCount) from a service's page. */
+export function toConnection<T, C extends { edges: Array<{ node: T; cursor: string }>; pageInfo: PageInfo; countTotal: () => Promise<number> }>(
+  connection: C,
+  page: Page<T>,
+): C {
+  connection.edges = page.edges;
+  connection.pageInfo = Object.assign(new PageInfo(), {
+    hasNextPage: page.hasNextPage,
+    hasPreviousPage: page.hasPreviousPage,
+    startCursor: page.edges[0]?.cursor ?? null,
+    endCursor: page.edges.at(-1)?.cursor ?? null,
+  });
+  connection.countTotal = page.countTotal;
+  return connection;
+}

@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { STAFF } from '../auth/auth-checker';
 import { forbidden } from '../auth/viewer';
 import { Money } from '../common/money.types';
-import { PageInfo } from '../common/pagination';
+import { toConnection } from '../common/pagination';
 import type { Context } from '../context';
 import { PaymentType } from '../payments/payment.types';
 import { Order, type OrderLine, type OrderStatusChange } from './order.entity';
@@ -47,17 +47,7 @@ export class OrderResolver {
   @Query(() => OrderConnection, { description: 'Newest first. Customers see their own orders; staff see all.' })
   async orders(@Args() { first, after, filter }: OrdersArgs, @Ctx() { viewer, services }: Context): Promise<OrderConnection> {
     if (filter?.buyerEmail && !viewer.isStaff) throw forbidden('Only store staff can filter orders by buyer email.');
-    const page = await services.orders.list({ first, after, ...filter });
-    const connection = new OrderConnection();
-    connection.edges = page.orders.map(({ order, cursor }) => ({ cursor, node: order }));
-    connection.pageInfo = Object.assign(new PageInfo(), {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: connection.edges[0]?.cursor ?? null,
-      endCursor: connection.edges.at(-1)?.cursor ?? null,
-    });
-    connection.countTotal = page.countTotal;
-    return connection;
+    return toConnection(new OrderConnection(), await services.orders.list({ first, after, ...filter }));
   }
 
   @Authorized()

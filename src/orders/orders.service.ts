@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isSignedIn, type Viewer } from '../auth/viewer';
 import { isUuid } from '../common/ids';
-import { badUserInput, decodeCursor, encodeCursor, pageSize } from '../common/pagination';
+import { badUserInput, decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import type { PaymentMethod } from '../payments/payment.entity';
 import { Order, OrderStatus } from './order.entity';
 import type { OrderLifecycle } from './order-lifecycle.service';
@@ -60,7 +60,7 @@ export class OrdersService {
     return byId;
   }
 
-  async list(query: OrderQuery) {
+  async list(query: OrderQuery): Promise<Page<Order>> {
     const limit = pageSize(query.first);
     const where: FilterQuery<Order>[] = [];
     if (!this.viewer.isStaff) {
@@ -86,7 +86,7 @@ export class OrdersService {
     const rows = await this.em.find(Order, page, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 });
     await this.withExpiryApplied(rows.slice(0, limit));
     return {
-      orders: rows.slice(0, limit).map((order) => ({ order, cursor: encodeCursor(CURSOR_KIND, [order.createdAt.toISOString(), order.id]) })),
+      edges: rows.slice(0, limit).map((node) => ({ node, cursor: encodeCursor(CURSOR_KIND, [node.createdAt.toISOString(), node.id]) })),
       hasNextPage: rows.length > limit,
       hasPreviousPage: Boolean(query.after),
       countTotal: () => this.em.count(Order, filter),
