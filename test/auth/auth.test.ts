@@ -80,3 +80,17 @@ describe('authentication', () => {
     expect(forged.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('npm run token', () => {
+  it('prints a staff token that the server accepts as staff', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const token = execFileSync(process.execPath, ['-r', '@swc-node/register', 'src/auth/token-cli.ts', '--role', 'admin', '--sub', 'cli-staff'], {
+      cwd: `${__dirname}/../..`,
+      env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET, NODE_ENV: 'test' },
+      encoding: 'utf8',
+    }).trim();
+    const { me } = await app.query(Me, {}, { token });
+    expect(me?.id).toBe('cli-staff');
+    expect(jwt.decode(token)).toMatchObject({ sub: 'cli-staff', role: 'admin', email: 'cli-staff@example.com' });
+  });
+});

@@ -270,7 +270,11 @@ describe('hosted checkout', () => {
       { quantity: '1', price_data: { currency: 'usd', unit_amount: '500', product_data: { name: 'Shipping: Standard' } } },
     ]);
 
-    await fake.completeCheckoutSession(session.id);
+    const completed = await fake.completeCheckoutSession(session.id);
+    // Both events (payment_intent.succeeded and checkout.session.completed) arrive again, twice.
+    const succeeded = fake.events.find((e) => e.type === 'payment_intent.succeeded' && (e.data.object as Stripe.PaymentIntent).metadata.order_id === checkout.order.id)!;
+    expect(await fake.deliver(completed, { times: 2 })).toEqual([200, 200]);
+    expect(await fake.deliver(succeeded, { times: 2 })).toEqual([200, 200]);
     const order = await orderState(checkout.order.id);
     expect(order.status).toBe('PAID');
     expect(order.statusHistory.filter((h) => h.toStatus === 'PAID')).toHaveLength(1);
@@ -281,7 +285,8 @@ describe('hosted checkout', () => {
     const before = await stock();
     const checkout = await cardCheckout({ method: 'HOSTED_CHECKOUT', quantity: 3 });
     const session = [...fake.checkoutSessions.values()].find((s) => s.metadata?.order_id === checkout.order.id)!;
-    await fake.expireCheckoutSession(session.id);
+    const expired = await fake.expireCheckoutSession(session.id);
+    expect(await fake.deliver(expired, { times: 2 })).toEqual([200, 200]);
     expect((await orderState(checkout.order.id)).status).toBe('EXPIRED');
     expect(await stock()).toEqual(before);
   });
