@@ -60,6 +60,16 @@ export class PaymentsService {
     }
     const gateway = this.gateway;
     if (!gateway) return new PaymentProviderError('stripe', 'Card payments are not available: Stripe is not configured on this server.');
+    if (payment.providerReference) {
+      // A replayed checkout: hand back the payment made the first time (Stripe forgets idempotency keys after a day).
+      try {
+        const earlier = await gateway.handoff(payment.providerReference);
+        return { clientSecret: earlier.clientSecret, checkoutUrl: earlier.url };
+      } catch (error) {
+        if (!(error instanceof PaymentProviderFailure)) throw error;
+        return new PaymentProviderError('stripe', `Could not reach Stripe: ${error.message}`);
+      }
+    }
     try {
       const request = {
         paymentId: payment.id,

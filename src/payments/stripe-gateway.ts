@@ -149,6 +149,16 @@ export class StripeGateway {
     return { providerReference: session.id, url: session.url! };
   }
 
+  /** The client secret or hosted URL of a payment created earlier (a replayed checkout). */
+  async handoff(providerReference: string): Promise<{ clientSecret: string | null; url: string | null }> {
+    if (providerReference.startsWith('cs_')) {
+      const session = await this.call(() => this.stripe.checkout.sessions.retrieve(providerReference));
+      return { clientSecret: null, url: session.url };
+    }
+    const intent = await this.call(() => this.stripe.paymentIntents.retrieve(providerReference));
+    return { clientSecret: intent.client_secret, url: null };
+  }
+
   /** Reads a PaymentIntent (pi_...) or Checkout Session (cs_...) and says where it stands. */
   async retrieve(providerReference: string): Promise<ProviderPayment> {
     if (providerReference.startsWith('cs_')) {
