@@ -6,6 +6,7 @@ import { createCatalogLoaders } from './catalog/catalog.loaders';
 import { CatalogService } from './catalog/catalog.service';
 import { createCartLoaders } from './cart/cart.loaders';
 import { CartService } from './cart/cart.service';
+import { createShippingLoaders } from './shipping/shipping.loaders';
 import { ShippingService } from './shipping/shipping.service';
 import { CheckoutService, type CheckoutSettings } from './checkout/checkout.service';
 import { createOrderLoaders } from './orders/orders.loaders';
@@ -27,7 +28,12 @@ export interface Context {
 }
 
 function createLoaders(em: EntityManager) {
-  return { catalog: createCatalogLoaders(em), cart: createCartLoaders(em), orders: createOrderLoaders(em) };
+  return {
+    catalog: createCatalogLoaders(em),
+    cart: createCartLoaders(em),
+    orders: createOrderLoaders(em),
+    shipping: createShippingLoaders(em),
+  };
 }
 
 /** What the services need from configuration and the outside world; the composition root fills it in. */

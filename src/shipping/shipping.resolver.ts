@@ -40,8 +40,8 @@ export class ShippingResolver {
   }
 
   @FieldResolver(() => [ShippingRateType])
-  async rates(@Root() method: ShippingMethod): Promise<ShippingRateType[]> {
-    const rates = await method.rates.load({ orderBy: { country: 'asc', region: 'asc', currency: 'asc' } });
+  async rates(@Root() method: ShippingMethod, @Ctx() { loaders }: Context): Promise<ShippingRateType[]> {
+    const rates = await loaders.shipping.ratesByMethodId.load(method.id);
     return rates.map((r) => ({ country: r.country, region: r.region ?? null, price: new Money(r.amountMinor, r.currency) }));
   }
 }
