@@ -20,7 +20,26 @@ export interface Config {
   demoData: boolean;
   /** Checkouts per minute per client; 0 disables the limit. */
   checkoutRateLimit: number;
+  graphql: GraphQLConfig;
   logLevel: LogLevel;
+}
+
+export interface GraphQLConfig {
+  /** Introspection and the Sandbox landing page; default on outside production only. */
+  introspection: boolean;
+  limits: QueryLimits;
+}
+
+/** What one GraphQL operation may ask for; the defaults leave the app's own operations far below. */
+export interface QueryLimits {
+  /** Nesting of fields (fragments do not count as a level). */
+  maxDepth: number;
+  /** 1 per field, times `first` for a page of a connection. */
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Lexical tokens in the document; parsing stops beyond it. */
+  maxTokens: number;
 }
 
 export type JwtConfig =
@@ -64,6 +83,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 30, 1, 3600),
     demoData: boolean(env, 'DEMO_DATA', true),
     checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
+    graphql: {
+      introspection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+      limits: {
+        maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 100),
+        maxCost: integer(env, 'GRAPHQL_MAX_COST', 10_000, 1, 10_000_000),
+        maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 15, 0, 1000),
+        maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 1000),
+        maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1, 1_000_000),
+      },
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

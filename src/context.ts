@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { CustomerService } from './auth/customer.service';
-import type { Viewer } from './auth/viewer';
+import { isSignedIn, type Viewer } from './auth/viewer';
 import { createCatalogLoaders } from './catalog/catalog.loaders';
 import { CatalogService } from './catalog/catalog.service';
 import { createCartLoaders } from './cart/cart.loaders';
@@ -22,6 +22,8 @@ import type { StripeGateway } from './payments/stripe-gateway';
 export interface Context {
   em: EntityManager;
   viewer: Viewer;
+  /** Who to count for rate limits: `customer:<sub>` when signed in, else `ip:<address>`. */
+  clientKey: string;
   log: Logger;
   loaders: ReturnType<typeof createLoaders>;
   services: ReturnType<typeof createServices>;
@@ -62,6 +64,7 @@ function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings
   };
 }
 
-export function createContext(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings): Context {
-  return { em, viewer, log, loaders: createLoaders(em), services: createServices(em, viewer, log, settings) };
+export function createContext(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings, ip?: string): Context {
+  const clientKey = isSignedIn(viewer) ? `customer:${viewer.customerId}` : `ip:${ip ?? 'unknown'}`;
+  return { em, viewer, clientKey, log, loaders: createLoaders(em), services: createServices(em, viewer, log, settings) };
 }

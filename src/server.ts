@@ -12,8 +12,10 @@ import { createContext, type ServiceSettings } from './context';
 import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { connectDatabase, countStatements, migrate } from './db/orm';
+import { CheckoutRateLimit } from './http/checkout-rate-limit';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
+import { requestBodyErrors } from './http/request-body-errors';
 import { startExpirySweeper } from './orders/expiry-sweeper';
 import { stripeWebhookRoute } from './http/stripe-webhook.route';
 import type { ProviderVoider } from './orders/order-lifecycle.service';
@@ -55,11 +57,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const checkoutRateLimit = config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit) : undefined;
   const apollo = createApolloServer({
     schema: await buildGraphQLSchema(),
     httpServer,
     logger,
-    production: config.nodeEnv === 'production',
+    graphql: config.graphql,
+    plugins: checkoutRateLimit ? [checkoutRateLimit.plugin()] : [],
   });
   await apollo.start();
   const gateway = config.stripe.secretKey
@@ -103,8 +107,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext(orm.em.fork(), viewerFromAuthorization(req.headers.authorization, config.jwt), req.log, settings),
+        createContext(orm.em.fork(), viewerFromAuthorization(req.headers.authorization, config.jwt), req.log, settings, req.ip),
     }),
+    requestBodyErrors,
   );
 
   const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger, voidAtProvider });

@@ -21,6 +21,19 @@ describe('configuration', () => {
     });
   });
 
+  it('limits GraphQL operations by default, with room for the app\'s own largest ones', () => {
+    expect(loadConfig({}, tmp()).graphql.limits).toEqual({ maxDepth: 10, maxCost: 10_000, maxAliases: 15, maxDirectives: 50, maxTokens: 2000 });
+    expect(loadConfig({ GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_COST: '50000' }, tmp()).graphql.limits).toMatchObject({ maxDepth: 12, maxCost: 50_000 });
+  });
+
+  it('turns introspection and Sandbox off in production unless GRAPHQL_INTROSPECTION says otherwise', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({}, tmp()).graphql.introspection).toBe(true);
+    expect(loadConfig(production, tmp()).graphql.introspection).toBe(false);
+    expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: 'true' }, tmp()).graphql.introspection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }, tmp()).graphql.introspection).toBe(false);
+  });
+
   it('makes a development JWT secret once and keeps it in the data folder', () => {
     const cwd = tmp();
     const first = loadConfig({}, cwd);
@@ -43,6 +56,12 @@ describe('configuration', () => {
     [{ ORDER_TTL_MINUTES: '0' }, /ORDER_TTL_MINUTES must be a whole number from 1/],
     [{ DEMO_DATA: 'maybe' }, /DEMO_DATA must be true or false/],
     [{ CHECKOUT_RATE_LIMIT: '-1' }, /CHECKOUT_RATE_LIMIT must be a whole number/],
+    [{ GRAPHQL_INTROSPECTION: 'sometimes' }, /GRAPHQL_INTROSPECTION must be true or false/],
+    [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH must be a whole number from 1 to 100/],
+    [{ GRAPHQL_MAX_COST: 'lots' }, /GRAPHQL_MAX_COST must be a whole number/],
+    [{ GRAPHQL_MAX_ALIASES: '-1' }, /GRAPHQL_MAX_ALIASES must be a whole number/],
+    [{ GRAPHQL_MAX_DIRECTIVES: '1.5' }, /GRAPHQL_MAX_DIRECTIVES must be a whole number/],
+    [{ GRAPHQL_MAX_TOKENS: '0' }, /GRAPHQL_MAX_TOKENS must be a whole number from 1/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
   ])('refuses %o with a clear message', (env, message) => {
     expect(() => loadConfig(env, tmp())).toThrow(ConfigError);

@@ -1,7 +1,7 @@
 import { CurrencyResolver, DateTimeResolver } from 'graphql-scalars';
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
-import { PageInfo } from '../common/pagination';
+import { PageInfo } from '../common/pagination.types';
 import {
   CategoryNotFound,
   DuplicateSku,

@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolve
 import { CurrencyResolver } from 'graphql-scalars';
 import { forbidden } from '../auth/viewer';
 import type { Context } from '../context';
-import { toConnection } from '../common/pagination';
+import { toConnection } from '../common/pagination.types';
 import { ProductStatus, type Product } from './product.entity';
 import type { Category } from './category.entity';
 import type { Variant } from './variant.entity';

@@ -1,23 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { Field, ObjectType } from 'type-graphql';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field()
-  hasPreviousPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  startCursor!: string | null;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
 
 /** Bad paging arguments are a query error (BAD_USER_INPUT): queries return data, not unions. */
 export function badUserInput(message: string, argument: string): GraphQLError {
@@ -64,20 +48,4 @@ export interface Page<T> {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   countTotal(): Promise<number>;
-}
-
-/** Fills a GraphQL connection object (edges, pageInfo, totalCount) from a service's page. */
-export function toConnection<T, C extends { edges: Array<{ node: T; cursor: string }>; pageInfo: PageInfo; countTotal: () => Promise<number> }>(
-  connection: C,
-  page: Page<T>,
-): C {
-  connection.edges = page.edges;
-  connection.pageInfo = Object.assign(new PageInfo(), {
-    hasNextPage: page.hasNextPage,
-    hasPreviousPage: page.hasPreviousPage,
-    startCursor: page.edges[0]?.cursor ?? null,
-    endCursor: page.edges.at(-1)?.cursor ?? null,
-  });
-  connection.countTotal = page.countTotal;
-  return connection;
 }

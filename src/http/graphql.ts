@@ -6,7 +6,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { GraphQLConfig } from '../config';
 import type { Context } from '../context';
+import { queryCostPlugin, queryShapeRules } from './query-limits';
 
 // Codes whose message was written for the client; anything else is masked.
 const CLIENT_ERROR_CODES = new Set([
@@ -20,6 +22,7 @@ const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'INTROSPECTION_DISABLED',
+  'RATE_LIMITED',
 ]);
 
 /**
@@ -41,23 +44,44 @@ export function maskInternalErrors(logger: Logger) {
   };
 }
 
+/**
+ * Drops graphql-js's "Did you mean ...?" hints, which name fields, arguments and enum values
+ * that disabled introspection is meant to keep private. Apollo's hideSchemaDetailsFromClientErrors
+ * only covers validation errors, not variables that fail to coerce.
+ */
+function withoutSuggestions(format: ReturnType<typeof maskInternalErrors>): ReturnType<typeof maskInternalErrors> {
+  return (formatted, error) => {
+    const result = format(formatted, error);
+    return { ...result, message: result.message.replace(/ ?Did you mean(.+?)\?$/, '') };
+  };
+}
+
 export function createApolloServer(options: {
   schema: GraphQLSchema;
   httpServer: Server;
   logger: Logger;
-  production: boolean;
+  graphql: GraphQLConfig;
+  /** More plugins from the composition root, such as the checkout rate limit. */
+  plugins?: ApolloServerPlugin<Context>[];
 }): ApolloServer<Context> {
+  const { introspection, limits } = options.graphql;
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
-    options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    // Sandbox needs introspection, so one setting governs both.
+    introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    queryCostPlugin(limits.maxCost),
+    ...(options.plugins ?? []),
   ];
   return new ApolloServer<Context>({
     schema: options.schema,
     plugins,
-    introspection: !options.production,
+    introspection,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: queryShapeRules(limits),
+    // A JSON array of operations is one HTTP request doing the work of many; refuse it (400).
+    allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    formatError: maskInternalErrors(options.logger),
+    formatError: introspection ? maskInternalErrors(options.logger) : withoutSuggestions(maskInternalErrors(options.logger)),
   });
 }
-

@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mu
 import { STAFF } from '../auth/auth-checker';
 import { forbidden } from '../auth/viewer';
 import { Money } from '../common/money.types';
-import { toConnection } from '../common/pagination';
+import { toConnection } from '../common/pagination.types';
 import type { Context } from '../context';
 import { PaymentType } from '../payments/payment.types';
 import { Order, type OrderLine, type OrderStatusChange } from './order.entity';

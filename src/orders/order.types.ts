@@ -1,7 +1,7 @@
 import { CountryCodeResolver, CurrencyResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { OptionValueType } from '../catalog/catalog.types';
-import { PageInfo } from '../common/pagination';
+import { PageInfo } from '../common/pagination.types';
 import { PaymentMethod, type Payment } from '../payments/payment.entity';
 import { PaymentType } from '../payments/payment.types';
 import { OrderNotCancelable, OrderNotFound, OrderNotPayable, PaymentAlreadyConfirmed, PaymentNotFound, PaymentNotManual } from './orders.errors';

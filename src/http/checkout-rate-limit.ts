@@ -1,0 +1,77 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Context } from '../context';
+
+/**
+ * At most `perMinute` checkouts per client per minute: per token `sub` when signed in, else
+ * per IP address. Only `checkout` counts; every other operation passes untouched.
+ *
+ * The counts live in this process's memory, so with several server processes each counts
+ * separately and a client gets up to `perMinute` per process. rate-limiter-flexible's
+ * RateLimiterPostgres or RateLimiterRedis is the shared option when that matters.
+ */
+export class CheckoutRateLimit {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(private readonly perMinute: number) {
+    this.limiter = new RateLimiterMemory({ keyPrefix: 'checkout', points: perMinute, duration: 60 });
+  }
+
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ operation, document, contextValue }) => {
+          if (operation?.operation !== 'mutation') return;
+          const checkouts = countCheckouts(operation.selectionSet, fragmentsOf(document));
+          if (checkouts === 0) return;
+          try {
+            // Aliased checkouts in one operation each count.
+            await this.limiter.consume(contextValue.clientKey, checkouts);
+          } catch (rejection) {
+            if (rejection instanceof RateLimiterRes) throw this.rateLimited(rejection);
+            throw rejection;
+          }
+        },
+      }),
+    };
+  }
+
+  private rateLimited(rejection: RateLimiterRes): GraphQLError {
+    const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    return new GraphQLError(
+      `Too many checkouts: at most ${this.perMinute} per minute from one client. Try again in ${retryAfterSeconds} seconds.`,
+      {
+        extensions: {
+          code: 'RATE_LIMITED',
+          retryAfterSeconds,
+          http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+        },
+      },
+    );
+  }
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/** `checkout` fields at the root of a mutation, through fragments (validation has ruled out cycles). */
+function countCheckouts(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value === 'checkout') count += 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += countCheckouts(selection.selectionSet, fragments);
+    } else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) count += countCheckouts(fragment.selectionSet, fragments);
+    }
+  }
+  return count;
+}
