@@ -6,7 +6,9 @@ import type { OptionValue } from './variant.entity';
  * How stock moves, in one place. A variant row holds `stock_on_hand` (in the warehouse) and
  * `stock_reserved` (held by unpaid orders); available = on hand - reserved. Every function
  * here runs inside the caller's transaction and first locks the variant rows in id order,
- * so two transactions touching the same variants queue instead of deadlocking.
+ * so two transactions touching the same variants queue instead of deadlocking. That holds
+ * only if a transaction takes all its variant locks in one call: one that moves several
+ * orders must lock the union of their variants first (see OrderLifecycle.expireOverdue).
  *
  *   checkout           reserve: reserved += q      (refused if q > available)
  *   cancel/expire/fail release: reserved -= q

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { actorOf, isSignedIn, type Viewer } from '../auth/viewer';
-import { quantitiesByVariant, releaseStock, sellAvailableStock, sellReservedStock } from '../catalog/stock';
+import { lockVariants, quantitiesByVariant, releaseStock, sellAvailableStock, sellReservedStock } from '../catalog/stock';
 import { isUuid } from '../common/ids';
 import { Payment, PaymentMethod, PaymentStatus } from '../payments/payment.entity';
 import { Order, OrderLine, OrderStatus, OrderStatusChange } from './order.entity';
@@ -149,6 +149,12 @@ export class OrderLifecycle {
         { status: OrderStatus.PENDING_PAYMENT, expiresAt: { $lte: now } },
         { orderBy: { expiresAt: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
       );
+      // Lock every variant the batch will release in one ordered call. Locking them order by
+      // order would take them out of id order across the batch and deadlock with checkouts.
+      if (overdue.length > 0) {
+        const lines = await tx.find(OrderLine, { order: { $in: overdue } });
+        await lockVariants(tx, lines.map((line) => line.variantId));
+      }
       const ids: string[] = [];
       for (const order of overdue) {
         if (await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' })) ids.push(order.id);
