@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { OrderStatus } from '../../src/orders/order.entity';
+import { PaymentStatus } from '../../src/payments/payment.entity';
+import { checkInvariants, type Snapshot } from './invariants';
+
+// The checker the two-process test relies on, shown to catch what it claims to catch.
+
+const V1 = 'variant-1';
+const V2 = 'variant-2';
+const initialStock = new Map([
+  [V1, 10],
+  [V2, 5],
+]);
+
+/**
+ * A consistent world: one paid card order (2 × V1, event evt_paid), one pending transfer
+ * (1 × V2), one expired transfer (1 × V1), one canceled cash-on-delivery order.
+ */
+function consistent(): Snapshot {
+  const order = (id: string, status: OrderStatus, method: string) => ({ id, status, payment_method: method, total_minor: 1000, currency: 'USD', expires_at: null });
+  const payment = (order_id: string, status: PaymentStatus, method: string) => ({
+    id: `pay-${order_id}`,
+    order_id,
+    method,
+    status,
+    amount_minor: 1000,
+    currency: 'USD',
+    provider_reference: method === 'CARD' ? `pi_${order_id}` : null,
+    confirmed_at: status === PaymentStatus.SUCCEEDED ? new Date() : null,
+  });
+  const step = (order_id: string, from_status: OrderStatus | null, to_status: OrderStatus) => ({ order_id, from_status, to_status, actor: 'test' });
+  return {
+    variants: [
+      { id: V1, sku: 'V1', stock_on_hand: 8, stock_reserved: 0 },
+      { id: V2, sku: 'V2', stock_on_hand: 5, stock_reserved: 1 },
+    ],
+    orders: [
+      order('paid', OrderStatus.PAID, 'CARD'),
+      order('pending', OrderStatus.PENDING_PAYMENT, 'MANUAL_TRANSFER'),
+      order('expired', OrderStatus.EXPIRED, 'MANUAL_TRANSFER'),
+      order('canceled', OrderStatus.CANCELED, 'CASH_ON_DELIVERY'),
+    ],
+    lines: [
+      { order_id: 'paid', variant_id: V1, quantity: 2 },
+      { order_id: 'pending', variant_id: V2, quantity: 1 },
+      { order_id: 'expired', variant_id: V1, quantity: 1 },
+      { order_id: 'canceled', variant_id: V2, quantity: 3 },
+    ],
+    history: [
+      step('paid', null, OrderStatus.PENDING_PAYMENT),
+      step('paid', OrderStatus.PENDING_PAYMENT, OrderStatus.PAID),
+      step('pending', null, OrderStatus.PENDING_PAYMENT),
+      step('expired', null, OrderStatus.PENDING_PAYMENT),
+      step('expired', OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED),
+      step('canceled', null, OrderStatus.PAYMENT_ON_DELIVERY),
+      step('canceled', OrderStatus.PAYMENT_ON_DELIVERY, OrderStatus.CANCELED),
+    ],
+    payments: [
+      payment('paid', PaymentStatus.SUCCEEDED, 'CARD'),
+      payment('pending', PaymentStatus.PENDING, 'MANUAL_TRANSFER'),
+      payment('expired', PaymentStatus.CANCELED, 'MANUAL_TRANSFER'),
+      payment('canceled', PaymentStatus.CANCELED, 'CASH_ON_DELIVERY'),
+    ],
+    events: [{ id: 'evt_paid', type: 'payment_intent.succeeded', outcome: 'order PAID', order_id: 'paid' }],
+    overduePending: 0,
+  };
+}
+
+const check = (snapshot: Snapshot, delivered = ['evt_paid']) => checkInvariants(snapshot, { initialStock, deliveredEventIds: new Set(delivered) });
+
+describe('checkInvariants', () => {
+  it('accepts a consistent snapshot', () => {
+    expect(check(consistent())).toEqual([]);
+  });
+
+  it.each<[string, (s: Snapshot) => void, RegExp]>([
+    ['an oversold variant', (s) => Object.assign(s.variants[1], { stock_reserved: 6 }), /V2: oversold/],
+    ['reserved units no order holds', (s) => Object.assign(s.variants[0], { stock_reserved: 1 }), /V1: stock_reserved 1 but unpaid orders hold 0/],
+    ['a sale that never left stock_on_hand', (s) => Object.assign(s.variants[0], { stock_on_hand: 10 }), /V1: 0 units left stock_on_hand .* paid orders hold 2/],
+    ['a status reached twice', (s) => s.history.push({ order_id: 'expired', from_status: OrderStatus.EXPIRED, to_status: OrderStatus.EXPIRED, actor: 'system' }), /order expired: 2 history rows to EXPIRED/],
+    ['a transition the machine forbids', (s) => {
+      s.orders[0].status = OrderStatus.PAYMENT_FAILED;
+      s.history.push({ order_id: 'paid', from_status: OrderStatus.PAID, to_status: OrderStatus.PAYMENT_FAILED, actor: 'stripe' });
+    }, /order paid: history step PAID -> PAYMENT_FAILED is not allowed/],
+    ['a status the history does not reach', (s) => (s.orders[1].status = OrderStatus.CANCELED), /order pending: status CANCELED but history ends at PENDING_PAYMENT/],
+    ['a paid order without a succeeded payment', (s) => (s.payments[0].status = PaymentStatus.PENDING), /order paid .* expected 1 succeeded, 0 pending/],
+    ['an expired order whose payment succeeded', (s) => (s.payments[2].status = PaymentStatus.SUCCEEDED), /order expired .* expected 0 succeeded, 0 pending/],
+    ['a second payment', (s) => s.payments.push({ ...s.payments[1], id: 'pay-2' }), /order pending .*: expected exactly one payment/],
+    ['a delivered event that was not recorded', (s) => (s.events = []), /stripe event evt_paid was delivered but not recorded/],
+    ['an event recorded but not processed', (s) => (s.events[0].outcome = 'received'), /stripe event evt_paid .* never processed/],
+    ['an overdue order left pending', (s) => (s.overduePending = 1), /1 overdue PENDING_PAYMENT orders remain/],
+  ])('reports %s', (_, corrupt, message) => {
+    const snapshot = consistent();
+    corrupt(snapshot);
+    expect(check(snapshot)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  it('reports an event recorded that was never delivered', () => {
+    expect(check(consistent(), [])).toEqual(expect.arrayContaining([expect.stringMatching(/stripe event evt_paid recorded but never delivered/)]));
+  });
+});
