@@ -1,6 +1,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseOperationManifest } from './http/operation-allowlist';
 
 /**
  * Every setting the server reads, validated once at start. Nothing else in src/ reads
@@ -28,6 +29,8 @@ export interface GraphQLConfig {
   /** Introspection and the Sandbox landing page; default on outside production only. */
   introspection: boolean;
   limits: QueryLimits;
+  /** When set, only these operations (sha256 hash → document) run. */
+  operationManifest?: Record<string, string>;
 }
 
 /** What one GraphQL operation may ask for; the defaults leave the app's own operations far below. */
@@ -92,9 +95,24 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 1000),
         maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1, 1_000_000),
       },
+      operationManifest: operationManifest(env, cwd),
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
+}
+
+function operationManifest(env: Env, cwd: string): Record<string, string> | undefined {
+  const file = nonEmpty(env, 'GRAPHQL_OPERATIONS_MANIFEST');
+  if (!file) return undefined;
+  let json: string;
+  try {
+    json = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch {
+    throw new ConfigError(`GRAPHQL_OPERATIONS_MANIFEST: cannot read ${file}.`);
+  }
+  const manifest = parseOperationManifest(json);
+  if (typeof manifest === 'string') throw new ConfigError(`GRAPHQL_OPERATIONS_MANIFEST ${manifest}.`);
+  return manifest;
 }
 
 function jwtConfig(env: Env, nodeEnv: Config['nodeEnv'], dataDir: string): JwtConfig {

@@ -8,6 +8,7 @@ import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
 import type { Context } from '../context';
+import { operationAllowlist } from './operation-allowlist';
 import { queryCostPlugin, queryShapeRules } from './query-limits';
 
 // Codes whose message was written for the client; anything else is masked.
@@ -23,6 +24,7 @@ const CLIENT_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'INTROSPECTION_DISABLED',
   'RATE_LIMITED',
+  'OPERATION_NOT_ALLOWED',
 ]);
 
 /**
@@ -69,6 +71,7 @@ export function createApolloServer(options: {
     ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
     // Sandbox needs introspection, so one setting governs both.
     introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    ...(options.graphql.operationManifest ? [operationAllowlist(options.graphql.operationManifest)] : []),
     queryCostPlugin(limits.maxCost),
     ...(options.plugins ?? []),
   ];

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Production clients can be held to a list of known operations: the manifest GraphQL Code
+ * Generator writes with `persistedDocuments: true` (sha256 hash → document). A client sends
+ * either the hash alone, in Apollo's persisted-query form
+ * (`extensions.persistedQuery.sha256Hash`), or the full text of a listed operation; anything
+ * else is refused before it executes, so ad-hoc queries never reach a resolver.
+ */
+export function operationAllowlist(manifest: Record<string, string>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+      // Fill in the document for a hash-only request; Apollo then checks the hash matches it.
+      if (!request.query && typeof hash === 'string' && manifest[hash]) request.query = manifest[hash];
+      return {
+        // The first hook where Apollo 5 answers a thrown GraphQLError as the client's error (earlier ones become a 500).
+        async didResolveOperation({ source }) {
+          if (!manifest[sha256(source)]) {
+            throw new GraphQLError('This server only runs the operations its clients were built with.', {
+              extensions: { code: 'OPERATION_NOT_ALLOWED', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Reads and checks a manifest: every key must be the sha256 of its document (codegen writes `sha256:<hex>`). */
+export function parseOperationManifest(json: string): Record<string, string> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return 'is not JSON';
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'must be a JSON object of sha256 hash to document';
+  const manifest: Record<string, string> = {};
+  for (const [key, document] of Object.entries(parsed)) {
+    const hash = key.replace(/^sha256:/, '');
+    if (typeof document !== 'string' || sha256(document) !== hash) return `has an entry whose key is not the sha256 of its document (${key.slice(0, 19)}…)`;
+    manifest[hash] = document;
+  }
+  return manifest;
+}
