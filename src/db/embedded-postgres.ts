@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import pg from 'pg';
@@ -72,4 +74,34 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
   } finally {
     await client.end();
   }
+}
+
+/** A port the OS says is free right now (for a throwaway server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * An embedded PostgreSQL for one test run or benchmark: a temporary data folder, a free port,
+ * and everything deleted again by `stop`.
+ */
+export async function startThrowawayPostgres(logger: Logger, prefix: string): Promise<EmbeddedDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+  // As root the server runs as the `postgres` user, which must be able to enter the folder.
+  chmodSync(dataDir, 0o755);
+  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, persistent: false });
+  return {
+    url: embedded.url,
+    async stop() {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

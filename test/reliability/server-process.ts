@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../src/db/embedded-postgres';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -31,17 +31,6 @@ export interface ServerProcess {
 }
 
 const PINO_ERROR = 50;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawns the server with exactly `env` (plus PATH and HOME) and waits for GET /health to answer 200. */
 export async function startServerProcess(name: string, env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {

@@ -1,11 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres';
+import { startThrowawayPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres';
 import { connectDatabase, migrate } from '../../src/db/orm';
 import { databaseUrlFor, TEST_DATABASE_PREFIX } from './databases';
 
@@ -24,18 +20,9 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedDatabase | undefined;
-  let dataDir: string | undefined;
   let adminDatabaseUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!adminDatabaseUrl) {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'commerce-test-pg-'));
-    // As root the embedded server runs as the `postgres` user, which must be able to enter the folder.
-    chmodSync(dataDir, 0o755);
-    embedded = await startEmbeddedPostgres({
-      dataDir,
-      port: await freePort(),
-      logger: pino({ level: 'silent' }),
-      persistent: false,
-    });
+    embedded = await startThrowawayPostgres(pino({ level: 'silent' }), 'commerce-test-pg-');
     adminDatabaseUrl = embedded.url;
   }
 
@@ -57,7 +44,6 @@ export default async function setup(project: TestProject) {
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(templateDatabase)} WITH (FORCE)`);
     });
     await embedded?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 }
 
@@ -69,15 +55,4 @@ async function withClient(url: string, work: (client: pg.Client) => Promise<void
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
