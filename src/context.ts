@@ -57,7 +57,7 @@ function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings
     customers,
     cart,
     shipping: new ShippingService(em),
-    checkout: new CheckoutService(em, viewer, customers, cart, payments, settings.checkout),
+    checkout: new CheckoutService(em, viewer, cart, payments, settings.checkout),
     orders: new OrdersService(em, viewer, lifecycle),
     lifecycle,
     payments,

@@ -2,6 +2,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from './customer.entity';
 import { isSignedIn, type Viewer } from './viewer';
 
+/**
+ * Creates the viewer's Customer row if it is missing, as one statement that rewrites nothing
+ * when the row is already there (checkout runs it inside its own transaction).
+ */
+export async function ensureCustomer(em: EntityManager, viewer: Viewer): Promise<string | null> {
+  if (!isSignedIn(viewer)) return null;
+  await em.execute(
+    `insert into customer (id, email, created_at, updated_at) values (?, ?, now(), now())
+       on conflict (id) do update set email = excluded.email, updated_at = now()
+       where excluded.email is not null and customer.email is distinct from excluded.email`,
+    [viewer.customerId, viewer.email ?? null],
+  );
+  return viewer.customerId;
+}
+
 export class CustomerService {
   private ensured?: Promise<Customer | null>;
 

@@ -25,22 +25,29 @@ export interface LockedVariant {
   options: OptionValue[];
   stock_on_hand: number;
   stock_reserved: number;
+  /** The price in `options.priceIn`, when asked for; null when the variant has none in it. */
+  price_minor?: number | null;
 }
 
 const placeholders = (count: number, each = '?') => Array.from({ length: count }, () => each).join(', ');
 
-/** Locks the variants (in id order) and returns them with their product, fresh from the database. */
-export async function lockVariants(tx: EntityManager, variantIds: string[]): Promise<LockedVariant[]> {
+/**
+ * Locks the variants (in id order) and returns them with their product, fresh from the
+ * database, and, for checkout, their price in one currency (read in the same statement).
+ */
+export async function lockVariants(tx: EntityManager, variantIds: string[], options: { priceIn?: string } = {}): Promise<LockedVariant[]> {
   const ids = [...new Set(variantIds)].sort();
   if (ids.length === 0) return [];
+  const price = options.priceIn !== undefined;
   return tx.execute(
     `select v.id, v.product_id, p.name as product_name, p.status as product_status, v.sku, v.options,
-            v.stock_on_hand, v.stock_reserved
+            v.stock_on_hand, v.stock_reserved${price ? ', vp.amount_minor as price_minor' : ''}
        from variant v join product p on p.id = v.product_id
+       ${price ? 'left join variant_price vp on vp.variant_id = v.id and vp.currency = ?' : ''}
       where v.id in (${placeholders(ids.length)})
       order by v.id
         for update of v`,
-    ids,
+    price ? [options.priceIn, ...ids] : ids,
   );
 }
 

@@ -129,10 +129,14 @@ export class Order extends BaseEntity<'discountMinor' | 'notes' | 'expiresAt'> {
 @Entity()
 @Check({ name: 'order_line_quantity_positive', expression: 'quantity > 0' })
 @Check({ name: 'order_line_price_not_negative', expression: 'unit_price_minor >= 0' })
-export class OrderLine extends BaseEntity<'customization'> {
+export class OrderLine extends BaseEntity<'customization' | 'position'> {
   @ManyToOne({ entity: () => Order, deleteRule: 'cascade' })
   @Index()
   order!: Order;
+
+  /** The line's place in the order, as the shopper listed it. */
+  @Property({ type: 'integer', default: 0 })
+  position: number = 0;
 
   @Property({ type: 'uuid' })
   productId!: string;

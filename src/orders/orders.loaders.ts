@@ -8,7 +8,7 @@ import { Order, OrderLine, OrderStatusChange } from './order.entity';
 export function createOrderLoaders(em: EntityManager) {
   return {
     linesByOrderId: new DataLoader<string, OrderLine[]>(async (orderIds) => {
-      const lines = await em.find(OrderLine, { order: { $in: [...orderIds] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      const lines = await em.find(OrderLine, { order: { $in: [...orderIds] } }, { orderBy: { position: 'asc', id: 'asc' } });
       return groupByKeys(orderIds, lines, (l) => l.order.id);
     }),
     paymentsByOrderId: new DataLoader<string, Payment[]>(async (orderIds) => {

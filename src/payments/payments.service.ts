@@ -85,7 +85,7 @@ export class PaymentsService {
         const intent = await gateway.createPaymentIntent(request);
         handoff = { providerReference: intent.providerReference, clientSecret: intent.clientSecret, checkoutUrl: null };
       } else {
-        const lines = await this.em.find(OrderLine, { order }, { orderBy: { createdAt: 'asc' } });
+        const lines = await this.em.find(OrderLine, { order }, { orderBy: { position: 'asc' } });
         const fill = (url: string) => url.replace('{ORDER_ID}', encodeURIComponent(order.id));
         const session = await gateway.createCheckoutSession({
           ...request,
