@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { toConnection } from '../common/pagination.types';
 import { ProductStatus, type Product } from './product.entity';
 import type { Category } from './category.entity';
-import type { Variant } from './variant.entity';
+import type { VariantView } from './catalog.loaders';
 import { CategoryType, ProductConnection, ProductFilter, ProductSort, ProductType, VariantType } from './catalog.types';
 
 @ArgsType()
@@ -57,7 +57,7 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => [VariantType])
-  variants(@Root() product: Product, @Ctx() { loaders }: Context): Promise<Variant[]> {
+  variants(@Root() product: Product, @Ctx() { loaders }: Context): Promise<VariantView[]> {
     return loaders.catalog.variantsByProductId.load(product.id);
   }
 

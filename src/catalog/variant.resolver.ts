@@ -4,14 +4,14 @@ import { STAFF } from '../auth/auth-checker';
 import type { Context } from '../context';
 import { Money } from '../common/money.types';
 import type { Product } from './product.entity';
-import type { Variant } from './variant.entity';
+import type { VariantView } from './catalog.loaders';
 import { ProductType, StockLevel, VariantType } from './catalog.types';
 
 @Resolver(() => VariantType)
 export class VariantResolver {
   @FieldResolver(() => Money, { nullable: true, description: 'The price in this currency; null when the variant is not priced in it.' })
   async price(
-    @Root() variant: Variant,
+    @Root() variant: VariantView,
     @Arg('currency', () => CurrencyResolver) currency: string,
     @Ctx() { loaders }: Context,
   ): Promise<Money | null> {
@@ -22,24 +22,24 @@ export class VariantResolver {
   }
 
   @FieldResolver(() => [Money], { description: 'Every currency the variant is priced in.' })
-  async prices(@Root() variant: Variant, @Ctx() { loaders }: Context): Promise<Money[]> {
+  async prices(@Root() variant: VariantView, @Ctx() { loaders }: Context): Promise<Money[]> {
     const prices = await loaders.catalog.pricesByVariantId.load(variant.id);
     return prices.map((p) => new Money(p.amountMinor, p.currency));
   }
 
   @FieldResolver(() => Int, { description: 'Units that can be bought now: on hand minus reserved.' })
-  available(@Root() variant: Variant): number {
+  available(@Root() variant: VariantView): number {
     return variant.stockOnHand - variant.stockReserved;
   }
 
   @Authorized(STAFF)
   @FieldResolver(() => StockLevel)
-  stock(@Root() variant: Variant): StockLevel {
+  stock(@Root() variant: VariantView): StockLevel {
     return { onHand: variant.stockOnHand, reserved: variant.stockReserved, available: variant.stockOnHand - variant.stockReserved };
   }
 
   @FieldResolver(() => ProductType)
-  async product(@Root() variant: Variant, @Ctx() { loaders }: Context): Promise<Product> {
+  async product(@Root() variant: VariantView, @Ctx() { loaders }: Context): Promise<Product> {
     const product = await loaders.catalog.productById.load(variant.product.id);
     if (!product) throw new Error(`variant ${variant.id} has no product`);
     return product;
