@@ -21,6 +21,11 @@ export interface Config {
   demoData: boolean;
   /** Checkouts per minute per client; 0 disables the limit. */
   checkoutRateLimit: number;
+  /**
+   * How many proxies (load balancers) stand in front of the server, so the client's IP is
+   * read from X-Forwarded-For; 0 (the default) trusts no proxy and uses the socket address.
+   */
+  trustProxyHops: number;
   graphql: GraphQLConfig;
   logLevel: LogLevel;
 }
@@ -86,6 +91,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 30, 1, 3600),
     demoData: boolean(env, 'DEMO_DATA', true),
     checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     graphql: {
       introspection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       limits: {

@@ -56,6 +56,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer every guest would otherwise share its IP, and one rate-limit budget.
+  app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
   const checkoutRateLimit = config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit) : undefined;
   const apollo = createApolloServer({

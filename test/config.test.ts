@@ -63,6 +63,7 @@ describe('configuration', () => {
     [{ GRAPHQL_MAX_DIRECTIVES: '1.5' }, /GRAPHQL_MAX_DIRECTIVES must be a whole number/],
     [{ GRAPHQL_MAX_TOKENS: '0' }, /GRAPHQL_MAX_TOKENS must be a whole number from 1/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ TRUST_PROXY_HOPS: 'yes' }, /TRUST_PROXY_HOPS must be a whole number from 0 to 10/],
     [{ GRAPHQL_OPERATIONS_MANIFEST: 'no-such-manifest.json' }, /GRAPHQL_OPERATIONS_MANIFEST: cannot read no-such-manifest.json/],
     [{ GRAPHQL_OPERATIONS_MANIFEST: path.resolve(__dirname, '../package.json') }, /GRAPHQL_OPERATIONS_MANIFEST has an entry whose key is not the sha256 of its document/],
   ])('refuses %o with a clear message', (env, message) => {
