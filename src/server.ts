@@ -15,12 +15,16 @@ import { connectDatabase, countStatements, migrate } from './db/orm';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
+import { InFlightRequests } from './http/in-flight';
 import { requestBodyErrors } from './http/request-body-errors';
 import { startExpirySweeper } from './orders/expiry-sweeper';
 import { stripeWebhookRoute } from './http/stripe-webhook.route';
 import type { ProviderVoider } from './orders/order-lifecycle.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { buildGraphQLSchema } from './schema';
+
+/** How long shutdown waits for requests whose clients have gone. */
+const SHUTDOWN_GRACE_MS = 15_000;
 
 export interface RunningServer {
   url: string;
@@ -59,13 +63,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Behind a load balancer every guest would otherwise share its IP, and one rate-limit budget.
   app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
+  const inFlight = new InFlightRequests();
   const checkoutRateLimit = config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit) : undefined;
   const apollo = createApolloServer({
     schema: await buildGraphQLSchema(),
     httpServer,
     logger,
     graphql: config.graphql,
-    plugins: checkoutRateLimit ? [checkoutRateLimit.plugin()] : [],
+    plugins: [inFlight.plugin(), ...(checkoutRateLimit ? [checkoutRateLimit.plugin()] : [])],
   });
   await apollo.start();
   const gateway = config.stripe.secretKey
@@ -103,7 +108,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
   );
   app.get('/health', healthRoute(orm));
-  app.post('/webhooks/stripe', ...stripeWebhookRoute(gateway, orm));
+  app.post('/webhooks/stripe', ...stripeWebhookRoute(gateway, orm, inFlight));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -126,6 +131,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       // Stops accepting, lets in-flight requests finish, then closes idle keep-alive sockets.
       await sweeper.stop();
       await apollo.stop();
+      // A request whose client hung up is still running; let it finish with its database.
+      if (!(await inFlight.drained(SHUTDOWN_GRACE_MS))) logger.warn('shutting down with requests still running');
       await orm.close();
       await embedded?.stop();
     })());

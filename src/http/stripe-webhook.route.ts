@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type RequestHandler } from 'express';
 import type Stripe from 'stripe';
 import type { StripeGateway } from '../payments/stripe-gateway';
+import type { InFlightRequests } from './in-flight';
 import { StripeWebhooks } from '../payments/stripe-webhooks';
 
 /**
@@ -10,7 +11,7 @@ import { StripeWebhooks } from '../payments/stripe-webhooks';
  * verifies is answered 200 once recorded, including events for unknown orders, so Stripe
  * stops retrying; a 500 (database down) makes Stripe deliver it again later.
  */
-export function stripeWebhookRoute(gateway: StripeGateway | undefined, orm: MikroORM): RequestHandler[] {
+export function stripeWebhookRoute(gateway: StripeGateway | undefined, orm: MikroORM, inFlight: InFlightRequests): RequestHandler[] {
   return [
     express.raw({ type: () => true, limit: '1mb' }),
     async (req, res, next) => {
@@ -26,12 +27,15 @@ export function stripeWebhookRoute(gateway: StripeGateway | undefined, orm: Mikr
         res.status(400).json({ error: 'Webhook signature verification failed.' });
         return;
       }
+      const end = inFlight.start();
       try {
         const outcome = await new StripeWebhooks(orm.em.fork()).apply(event);
         req.log.info({ eventId: event.id, type: event.type, outcome }, 'applied a Stripe event');
         res.json({ received: true, outcome });
       } catch (error) {
         next(error);
+      } finally {
+        end();
       }
     },
   ];
