@@ -155,23 +155,28 @@ export class CheckoutService {
       if (url && !/^https?:\/\/[^\s]+$/.test(url)) return new InvalidInput(`payment.${field}`, `"${url}" is not an http(s) URL.`);
     }
 
-    const source = await this.resolveItems(command);
-    if (!Array.isArray(source.items)) return source.items;
-    const { items, cartId } = source as { items: CheckoutItem[]; cartId: string | null };
-    const itemError = validateItems(items);
-    if (itemError) return itemError;
-
+    // The key covers the request as sent: a retried cart checkout finds its order even though
+    // the cart it named has since been closed by that order.
     const idempotency = command.idempotencyKey?.trim()
       ? {
-          scope: this.idempotencyScope(cartId, buyer.email),
+          scope: this.idempotencyScope(command.cartId ?? null, buyer.email),
           key: command.idempotencyKey.trim(),
-          hash: requestHash({ ...command, items, cartId, currency }),
+          hash: requestHash({ ...command, currency }),
         }
       : undefined;
     if (idempotency) {
       const earlier = await this.replay(idempotency);
       if (earlier) return earlier;
     }
+
+    const source = await this.resolveItems(command);
+    if (!Array.isArray(source.items)) {
+      // A concurrent retry may have just placed the order and closed the cart.
+      return (idempotency && (await this.replay(idempotency))) || source.items;
+    }
+    const { items, cartId } = source as { items: CheckoutItem[]; cartId: string | null };
+    const itemError = validateItems(items);
+    if (itemError) return itemError;
 
     for (let attempt = 1; attempt <= ORDER_NUMBER_ATTEMPTS; attempt += 1) {
       try {
@@ -374,7 +379,10 @@ export class CheckoutService {
       updatedAt: now,
     }, detached);
     await insertOrder(tx, order, lines, placed, payment);
-    if (draft.cartId) await tx.nativeUpdate(Cart, { id: draft.cartId, status: CartStatus.OPEN }, { status: CartStatus.CHECKED_OUT });
+    // Closing the cart is also the check that no concurrent checkout of it got there first.
+    if (draft.cartId && (await tx.nativeUpdate(Cart, { id: draft.cartId, status: CartStatus.OPEN }, { status: CartStatus.CHECKED_OUT })) === 0) {
+      refuse(new CartNotFound(draft.cartId));
+    }
     return { order, payment, replayed: false, written: { lines, history: [placed] } };
   }
 }

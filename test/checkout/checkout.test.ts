@@ -223,6 +223,28 @@ describe('checkout from a cart', () => {
     expect(again.checkout).toMatchObject({ __typename: 'CartNotFound' });
   });
 
+  it('answers a retried cart checkout with the first order, even though the cart is now closed', async () => {
+    const { createCart } = await app.query(CartForCheckout, { input: { currency: 'USD', lines: [{ variantId: variant('HP-M'), quantity: 2 }] } });
+    if (createCart.__typename !== 'CreateCartSuccess') throw new Error(createCart.__typename);
+    const variables = checkoutVariables({ cartId: createCart.cart.id, idempotencyKey: 'cart-retry-1' });
+    const attempts = await Promise.all([app.query(Checkout, variables), app.query(Checkout, variables)]);
+    const retry = await app.query(Checkout, variables);
+    const ids = [...attempts, retry].map((r) => (r.checkout.__typename === 'CheckoutSuccess' ? r.checkout.order.id : r.checkout.__typename));
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('turns one cart into one order when two checkouts of it race', async () => {
+    const { createCart } = await app.query(CartForCheckout, { input: { currency: 'USD', lines: [{ variantId: variant('HP-M'), quantity: 1 }] } });
+    if (createCart.__typename !== 'CreateCartSuccess') throw new Error(createCart.__typename);
+    const before = await countOrders(app);
+    const results = await Promise.all(
+      ['race-a', 'race-b', 'race-c'].map((idempotencyKey) => app.query(Checkout, checkoutVariables({ cartId: createCart.cart.id, idempotencyKey }))),
+    );
+    expect(results.map((r) => r.checkout.__typename).sort()).toEqual(['CartNotFound', 'CartNotFound', 'CheckoutSuccess']);
+    expect(await countOrders(app)).toBe(before + 1);
+  });
+
   it('checks out the signed-in customer\'s open cart when neither items nor cart are given', async () => {
     const token = app.customerToken('cart-shopper');
     await app.query(CartForCheckout, { input: { currency: 'USD', lines: [{ variantId: variant('HP-M'), quantity: 1 }] } }, { token });
