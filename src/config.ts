@@ -1,6 +1,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isSaleCurrency } from './common/money';
 import { parseOperationManifest } from './http/operation-allowlist';
 
 /**
@@ -26,6 +27,8 @@ export interface Config {
    * read from X-Forwarded-For; 0 (the default) trusts no proxy and uses the socket address.
    */
   trustProxyHops: number;
+  /** ISO 4217 code of the shop's main currency (a cart created without one uses it). */
+  defaultCurrency: string;
   graphql: GraphQLConfig;
   logLevel: LogLevel;
 }
@@ -92,6 +95,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     demoData: boolean(env, 'DEMO_DATA', true),
     checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    defaultCurrency: saleCurrency(env, 'DEFAULT_CURRENCY', 'USD'),
     graphql: {
       introspection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       limits: {
@@ -189,6 +193,12 @@ function stripeConfig(env: Env): StripeConfig {
   assertUrl('CHECKOUT_CANCEL_URL', cancelUrl, ['http:', 'https:']);
   const timeoutMs = integer(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000);
   return { secretKey, webhookSecret, apiUrl, successUrl, cancelUrl, timeoutMs };
+}
+
+function saleCurrency(env: Env, name: string, fallback: string): string {
+  const code = (nonEmpty(env, name) ?? fallback).toUpperCase();
+  if (!isSaleCurrency(code)) throw new ConfigError(`${name} must be an ISO 4217 currency a shop sells in, got "${code}".`);
+  return code;
 }
 
 function nonEmpty(env: Env, name: string): string | undefined {

@@ -41,6 +41,8 @@ function createLoaders(em: EntityManager) {
 /** What the services need from configuration and the outside world; the composition root fills it in. */
 export interface ServiceSettings {
   checkout: CheckoutSettings;
+  /** The shop's currency, for a cart created without one. */
+  defaultCurrency: string;
   /** Absent when Stripe is not configured. */
   gateway?: StripeGateway;
   checkoutUrls: CheckoutUrls;
@@ -49,7 +51,7 @@ export interface ServiceSettings {
 
 function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings) {
   const customers = new CustomerService(em, viewer);
-  const cart = new CartService(em, viewer, customers);
+  const cart = new CartService(em, viewer, customers, settings.defaultCurrency);
   const lifecycle = new OrderLifecycle(em, settings.voidAtProvider);
   const payments = new PaymentsService(em, viewer, settings.gateway, settings.checkoutUrls, log);
   return {

@@ -91,6 +91,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     : undefined;
   const settings: ServiceSettings = {
     checkout: { orderTtlMinutes: config.orderTtlMinutes },
+    defaultCurrency: config.defaultCurrency,
     gateway,
     checkoutUrls: { successUrl: config.stripe.successUrl, cancelUrl: config.stripe.cancelUrl },
     voidAtProvider,

@@ -31,8 +31,8 @@ export class CartResolver {
   }
 
   @Mutation(() => CreateCartResult, { description: 'A signed-in customer who already has an open cart gets that cart back.' })
-  async createCart(@Arg('input', () => CreateCartInput) input: CreateCartInput, @Ctx() { services }: Context) {
-    const result = await services.cart.create(input);
+  async createCart(@Arg('input', () => CreateCartInput, { nullable: true }) input: CreateCartInput | null, @Ctx() { services }: Context) {
+    const result = await services.cart.create({ currency: input?.currency, lines: input?.lines });
     return result instanceof Cart ? new CreateCartSuccess(result) : result;
   }
 

@@ -53,10 +53,11 @@ export class CartService {
     readonly em: EntityManager,
     private readonly viewer: Viewer,
     private readonly customers: CustomerService,
+    private readonly defaultCurrency: string,
   ) {}
 
-  async create(input: { currency: string; lines?: LineInput[] }): Promise<Cart | UnsupportedCurrency | CartNotFound | LineError> {
-    const currency = input.currency.toUpperCase();
+  async create(input: { currency?: string | null; lines?: LineInput[] | null }): Promise<Cart | UnsupportedCurrency | CartNotFound | LineError> {
+    const currency = (input.currency ?? this.defaultCurrency).toUpperCase();
     if (!isSaleCurrency(currency)) return new UnsupportedCurrency(currency);
     const customer = await this.customer();
     if (customer) {
@@ -170,7 +171,7 @@ export class CartService {
     return this.em.transactional(async (em) => {
       const cart = await em.findOne(Cart, { id: cartId, status: CartStatus.OPEN }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!cart) return new CartNotFound(cartId);
-      return work(new CartService(em, this.viewer, this.customers), cart);
+      return work(new CartService(em, this.viewer, this.customers, this.defaultCurrency), cart);
     });
   }
 

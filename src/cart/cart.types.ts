@@ -67,8 +67,8 @@ export class CartLineInput {
 
 @InputType()
 export class CreateCartInput {
-  @Field(() => CurrencyResolver)
-  currency!: string;
+  @Field(() => CurrencyResolver, { nullable: true, description: 'Default: the shop currency (DEFAULT_CURRENCY).' })
+  currency?: string;
 
   @Field(() => [CartLineInput], { nullable: true })
   lines?: CartLineInput[];

@@ -631,3 +631,16 @@ describe('concurrent changes to one cart', () => {
     expect(after?.lines.map((l) => l.quantity)).toEqual([11]);
   });
 });
+
+describe('createCart without input', () => {
+  const CreateBareCart = graphql(`
+    mutation CartSuiteCreateBareCart {
+      createCart { __typename ... on CreateCartSuccess { cart { id currency lines { id } } } }
+    }
+  `);
+
+  it('creates an empty cart in the shop currency', async () => {
+    const { createCart } = await app.query(CreateBareCart, {});
+    expect(createCart).toMatchObject({ __typename: 'CreateCartSuccess', cart: { currency: 'USD', lines: [] } });
+  });
+});

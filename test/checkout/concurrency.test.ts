@@ -98,7 +98,7 @@ describe('order numbers', () => {
       const em = app.server.orm.em.fork();
       const customers = new CustomerService(em, GUEST);
       const payments = new PaymentsService(em, GUEST, undefined, { successUrl: 'http://shop.test/ok', cancelUrl: 'http://shop.test/back' }, pino({ level: 'silent' }));
-      const service = new CheckoutService(em, GUEST, new CartService(em, GUEST, customers), payments, { orderTtlMinutes: 30 }, () => {
+      const service = new CheckoutService(em, GUEST, new CartService(em, GUEST, customers, 'USD'), payments, { orderTtlMinutes: 30 }, () => {
         generated += 1;
         return 'ORD-20261122-SAME00';
       });

@@ -25,6 +25,7 @@ type Documents = {
     "\n  mutation CartSuiteClaimCart($cartId: ID!) {\n    claimCart(cartId: $cartId) { ...CartSuiteCartResult }\n  }\n": typeof types.CartSuiteClaimCartDocument,
     "\n  query CartSuiteReadCart($id: ID) {\n    cart(id: $id) { ...CartSuiteCart }\n  }\n": typeof types.CartSuiteReadCartDocument,
     "\n  mutation CartSuiteSetProductStatus($input: UpdateProductInput!) {\n    updateProduct(input: $input) {\n      __typename\n      ... on UpdateProductSuccess { product { id status } }\n    }\n  }\n": typeof types.CartSuiteSetProductStatusDocument,
+    "\n    mutation CartSuiteCreateBareCart {\n      createCart { __typename ... on CreateCartSuccess { cart { id currency lines { id } } } }\n    }\n  ": typeof types.CartSuiteCreateBareCartDocument,
     "\n  mutation UpdateProduct($input: UpdateProductInput!) {\n    updateProduct(input: $input) {\n      __typename\n      ... on UpdateProductSuccess { product { id name slug status description imageUrls categories { slug } } }\n      ... on UserError { code message }\n      ... on DuplicateSlug { slug }\n    }\n  }\n": typeof types.UpdateProductDocument,
     "\n  mutation SetVariantPrice($input: SetVariantPriceInput!) {\n    setVariantPrice(input: $input) {\n      __typename\n      ... on SetVariantPriceSuccess { variant { id prices { amountMinor currency formatted } } }\n      ... on UserError { code message }\n    }\n  }\n": typeof types.SetVariantPriceDocument,
     "\n  mutation AdjustStock($input: AdjustStockInput!) {\n    adjustStock(input: $input) {\n      __typename\n      ... on AdjustStockSuccess { variant { id available stock { onHand reserved } } }\n      ... on InvalidStockAdjustment { onHand reserved delta }\n      ... on UserError { code message }\n    }\n  }\n": typeof types.AdjustStockDocument,
@@ -68,6 +69,7 @@ const documents: Documents = {
     "\n  mutation CartSuiteClaimCart($cartId: ID!) {\n    claimCart(cartId: $cartId) { ...CartSuiteCartResult }\n  }\n": types.CartSuiteClaimCartDocument,
     "\n  query CartSuiteReadCart($id: ID) {\n    cart(id: $id) { ...CartSuiteCart }\n  }\n": types.CartSuiteReadCartDocument,
     "\n  mutation CartSuiteSetProductStatus($input: UpdateProductInput!) {\n    updateProduct(input: $input) {\n      __typename\n      ... on UpdateProductSuccess { product { id status } }\n    }\n  }\n": types.CartSuiteSetProductStatusDocument,
+    "\n    mutation CartSuiteCreateBareCart {\n      createCart { __typename ... on CreateCartSuccess { cart { id currency lines { id } } } }\n    }\n  ": types.CartSuiteCreateBareCartDocument,
     "\n  mutation UpdateProduct($input: UpdateProductInput!) {\n    updateProduct(input: $input) {\n      __typename\n      ... on UpdateProductSuccess { product { id name slug status description imageUrls categories { slug } } }\n      ... on UserError { code message }\n      ... on DuplicateSlug { slug }\n    }\n  }\n": types.UpdateProductDocument,
     "\n  mutation SetVariantPrice($input: SetVariantPriceInput!) {\n    setVariantPrice(input: $input) {\n      __typename\n      ... on SetVariantPriceSuccess { variant { id prices { amountMinor currency formatted } } }\n      ... on UserError { code message }\n    }\n  }\n": types.SetVariantPriceDocument,
     "\n  mutation AdjustStock($input: AdjustStockInput!) {\n    adjustStock(input: $input) {\n      __typename\n      ... on AdjustStockSuccess { variant { id available stock { onHand reserved } } }\n      ... on InvalidStockAdjustment { onHand reserved delta }\n      ... on UserError { code message }\n    }\n  }\n": types.AdjustStockDocument,
@@ -158,6 +160,10 @@ export function graphql(source: "\n  query CartSuiteReadCart($id: ID) {\n    car
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CartSuiteSetProductStatus($input: UpdateProductInput!) {\n    updateProduct(input: $input) {\n      __typename\n      ... on UpdateProductSuccess { product { id status } }\n    }\n  }\n"): (typeof documents)["\n  mutation CartSuiteSetProductStatus($input: UpdateProductInput!) {\n    updateProduct(input: $input) {\n      __typename\n      ... on UpdateProductSuccess { product { id status } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n    mutation CartSuiteCreateBareCart {\n      createCart { __typename ... on CreateCartSuccess { cart { id currency lines { id } } } }\n    }\n  "): (typeof documents)["\n    mutation CartSuiteCreateBareCart {\n      createCart { __typename ... on CreateCartSuccess { cart { id currency lines { id } } } }\n    }\n  "];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
