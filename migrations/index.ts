@@ -4,10 +4,12 @@ import { Migration20261122100659 } from './Migration20261122100659';
 import { Migration20261122101121 } from './Migration20261122101121';
 import { Migration20261122102655 } from './Migration20261122102655';
 import { Migration20261122112217 } from './Migration20261122112217';
+import { Migration20261122114025 } from './Migration20261122114025';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122100659', class: Migration20261122100659 },
   { name: 'Migration20261122101121', class: Migration20261122101121 },
   { name: 'Migration20261122102655', class: Migration20261122102655 },
   { name: 'Migration20261122112217', class: Migration20261122112217 },
+  { name: 'Migration20261122114025', class: Migration20261122114025 },
 ];

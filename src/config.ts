@@ -29,6 +29,7 @@ export interface Config {
   trustProxyHops: number;
   /** ISO 4217 code of the shop's main currency (a cart created without one uses it). */
   defaultCurrency: string;
+  mail: MailConfig;
   graphql: GraphQLConfig;
   logLevel: LogLevel;
 }
@@ -56,6 +57,13 @@ export interface QueryLimits {
 export type JwtConfig =
   | { algorithm: 'HS256'; secret: string; issuer?: string; audience?: string; isDevelopmentSecret: boolean }
   | { algorithm: 'RS256' | 'ES256'; publicKey: string; issuer?: string; audience?: string };
+
+export interface MailConfig {
+  /** smtp:// or smtps:// URL of the mail server; absent: order emails wait in the outbox. */
+  smtpUrl?: string;
+  from: string;
+  dispatchSeconds: number;
+}
 
 export interface StripeConfig {
   secretKey?: string;
@@ -96,6 +104,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     defaultCurrency: saleCurrency(env, 'DEFAULT_CURRENCY', 'USD'),
+    mail: mailConfig(env),
     graphql: {
       introspection: boolean(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       limits: {
@@ -193,6 +202,16 @@ function stripeConfig(env: Env): StripeConfig {
   assertUrl('CHECKOUT_CANCEL_URL', cancelUrl, ['http:', 'https:']);
   const timeoutMs = integer(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000);
   return { secretKey, webhookSecret, apiUrl, successUrl, cancelUrl, timeoutMs };
+}
+
+function mailConfig(env: Env): MailConfig {
+  const smtpUrl = nonEmpty(env, 'SMTP_URL');
+  if (smtpUrl) assertUrl('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
+  return {
+    smtpUrl,
+    from: nonEmpty(env, 'MAIL_FROM') ?? 'Commerce API <orders@localhost>',
+    dispatchSeconds: integer(env, 'MAIL_DISPATCH_SECONDS', 5, 1, 3600),
+  };
 }
 
 function saleCurrency(env: Env, name: string, fallback: string): string {

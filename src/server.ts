@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
+import { createTransport } from 'nodemailer';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { viewerFromAuthorization } from './auth/viewer';
@@ -17,6 +18,7 @@ import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
 import { requestBodyErrors } from './http/request-body-errors';
+import { startNotificationDispatcher } from './notifications/notification-dispatcher';
 import { startExpirySweeper } from './orders/expiry-sweeper';
 import { stripeWebhookRoute } from './http/stripe-webhook.route';
 import type { ProviderVoider } from './orders/order-lifecycle.service';
@@ -122,6 +124,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger, voidAtProvider });
 
+  // Order emails are written to the outbox at checkout; without SMTP_URL they wait there.
+  const mailer = config.mail.smtpUrl
+    ? startNotificationDispatcher({
+        orm,
+        transport: createTransport(config.mail.smtpUrl),
+        from: config.mail.from,
+        intervalMs: config.mail.dispatchSeconds * 1000,
+        logger,
+      })
+    : undefined;
+  if (!mailer) logger.info('SMTP_URL is not set: order confirmation emails wait in the outbox');
+
   await listen(httpServer, config.port);
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://localhost:${port}`;
@@ -131,6 +145,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     (closing ??= (async () => {
       // Stops accepting, lets in-flight requests finish, then closes idle keep-alive sockets.
       await sweeper.stop();
+      await mailer?.stop();
       await apollo.stop();
       // A request whose client hung up is still running; let it finish with its database.
       if (!(await inFlight.drained(SHUTDOWN_GRACE_MS))) logger.warn('shutting down with requests still running');

@@ -65,6 +65,7 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ TRUST_PROXY_HOPS: 'yes' }, /TRUST_PROXY_HOPS must be a whole number from 0 to 10/],
     [{ DEFAULT_CURRENCY: 'XXX' }, /DEFAULT_CURRENCY must be an ISO 4217 currency/],
+    [{ SMTP_URL: 'http://mail.example.com' }, /SMTP_URL must use smtp: or smtps:/],
     [{ GRAPHQL_OPERATIONS_MANIFEST: 'no-such-manifest.json' }, /GRAPHQL_OPERATIONS_MANIFEST: cannot read no-such-manifest.json/],
     [{ GRAPHQL_OPERATIONS_MANIFEST: path.resolve(__dirname, '../package.json') }, /GRAPHQL_OPERATIONS_MANIFEST has an entry whose key is not the sha256 of its document/],
   ])('refuses %o with a clear message', (env, message) => {

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ensureCustomer } from '../auth/customer.service';
@@ -14,6 +14,7 @@ import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
+import { orderConfirmation } from '../notifications/order-confirmation';
 import { Payment, PaymentMethod } from '../payments/payment.entity';
 import { PROVIDER_METHODS, type PaymentsService, type ProviderHandoff } from '../payments/payments.service';
 import { toStripeAmount } from '../payments/stripe-gateway';
@@ -378,7 +379,7 @@ export class CheckoutService {
       createdAt: now,
       updatedAt: now,
     }, detached);
-    await insertOrder(tx, order, lines, placed, payment);
+    await insertOrder(tx, order, lines, placed, payment, orderConfirmation(order, lines));
     // Closing the cart is also the check that no concurrent checkout of it got there first.
     if (draft.cartId && (await tx.nativeUpdate(Cart, { id: draft.cartId, status: CartStatus.OPEN }, { status: CartStatus.CHECKED_OUT })) === 0) {
       refuse(new CartNotFound(draft.cartId));
@@ -387,8 +388,18 @@ export class CheckoutService {
   }
 }
 
-/** The order, its payment, first status change and lines, inserted in one statement. */
-async function insertOrder(tx: EntityManager, order: Order, lines: OrderLine[], placed: OrderStatusChange, payment: Payment): Promise<void> {
+/**
+ * The order, its payment, first status change, lines and confirmation email (into the
+ * outbox), inserted in one statement.
+ */
+async function insertOrder(
+  tx: EntityManager,
+  order: Order,
+  lines: OrderLine[],
+  placed: OrderStatusChange,
+  payment: Payment,
+  email: ReturnType<typeof orderConfirmation>,
+): Promise<void> {
   const json = (value: unknown) => JSON.stringify(value);
   await tx.execute(
     `with o as (
@@ -403,6 +414,9 @@ async function insertOrder(tx: EntityManager, order: Order, lines: OrderLine[], 
      ), h as (
        insert into order_status_change (id, created_at, updated_at, order_id, from_status, to_status, actor, reason)
        values (?, ?, ?, ?, ?, ?, ?, ?)
+     ), n as (
+       insert into notification (id, created_at, updated_at, kind, order_id, recipient, subject, text, html, status, attempts)
+       values (?, ?, ?, 'order_confirmation', ?, ?, ?, ?, ?, 'PENDING', 0)
      )
      insert into order_line (id, created_at, updated_at, order_id, position, product_id, variant_id, product_name, sku,
                              options, unit_price_minor, quantity, line_total_minor, customization)
@@ -418,6 +432,7 @@ async function insertOrder(tx: EntityManager, order: Order, lines: OrderLine[], 
       payment.id, payment.createdAt, payment.updatedAt, order.id, payment.method, payment.provider ?? null, payment.status,
       payment.amountMinor, payment.currency,
       placed.id, placed.createdAt, placed.updatedAt, order.id, placed.fromStatus ?? null, placed.toStatus, placed.actor, placed.reason ?? null,
+      randomUUID(), order.createdAt, order.createdAt, order.id, email.recipient, email.subject, email.text, email.html,
       json(
         lines.map((l) => ({
           id: l.id, created_at: l.createdAt, updated_at: l.updatedAt, order_id: order.id, position: l.position, product_id: l.productId,
