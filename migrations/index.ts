@@ -5,6 +5,7 @@ import { Migration20261122101121 } from './Migration20261122101121';
 import { Migration20261122102655 } from './Migration20261122102655';
 import { Migration20261122112217 } from './Migration20261122112217';
 import { Migration20261122114025 } from './Migration20261122114025';
+import { Migration20261122114434 } from './Migration20261122114434';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122100659', class: Migration20261122100659 },
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122102655', class: Migration20261122102655 },
   { name: 'Migration20261122112217', class: Migration20261122112217 },
   { name: 'Migration20261122114025', class: Migration20261122114025 },
+  { name: 'Migration20261122114434', class: Migration20261122114434 },
 ];

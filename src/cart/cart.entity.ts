@@ -30,17 +30,21 @@ export class Cart extends BaseEntity<'status'> {
   @Enum({ items: () => CartStatus, type: 'text', default: CartStatus.OPEN })
   status: CartStatus = CartStatus.OPEN;
 
-  @OneToMany({ entity: () => CartLine, mappedBy: 'cart', orderBy: { createdAt: 'asc', id: 'asc' } })
+  @OneToMany({ entity: () => CartLine, mappedBy: 'cart', orderBy: { position: 'asc', id: 'asc' } })
   lines = new Collection<CartLine>(this);
 }
 
 /** A variant in a cart. Lines with the same variant but different customization stay apart. */
 @Entity()
 @Check({ name: 'cart_line_quantity_positive', expression: 'quantity > 0' })
-export class CartLine extends BaseEntity<'customization'> {
+export class CartLine extends BaseEntity<'customization' | 'position'> {
   @ManyToOne({ entity: () => Cart, deleteRule: 'cascade' })
   @Index()
   cart!: Cart;
+
+  /** The line's place in the cart: lines are listed in the order they were added. */
+  @Property({ type: 'integer', default: 0 })
+  position: number = 0;
 
   @ManyToOne({ entity: () => Variant, deleteRule: 'cascade' })
   variant!: Variant;

@@ -221,8 +221,8 @@ export class CartService {
     if (lines.length + inputs.length > MAX_CART_LINES) {
       return new InvalidInput('lines', `A cart holds at most ${MAX_CART_LINES} lines.`);
     }
-    const now = Date.now();
-    for (const [i, input] of inputs.entries()) {
+    let nextPosition = lines.reduce((max, l) => Math.max(max, l.position + 1), 0);
+    for (const input of inputs) {
       const existing = lines.find((l) => l.variant.id === input.variantId && sameCustomization(l.customization, input.customization));
       if (existing) {
         const quantity = existing.quantity + input.quantity;
@@ -236,8 +236,7 @@ export class CartService {
           variant: variants.find((v) => v.id === input.variantId)!,
           quantity: Math.min(input.quantity, MAX_LINE_QUANTITY),
           customization: input.customization ?? null,
-          // Lines are listed by createdAt; a millisecond apart, lines added together keep their order.
-          createdAt: new Date(now + i),
+          position: nextPosition++,
         });
         lines.push(line);
       }
