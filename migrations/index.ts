@@ -6,6 +6,7 @@ import { Migration20261122102655 } from './Migration20261122102655';
 import { Migration20261122112217 } from './Migration20261122112217';
 import { Migration20261122114025 } from './Migration20261122114025';
 import { Migration20261122114434 } from './Migration20261122114434';
+import { Migration20261122115111 } from './Migration20261122115111';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122100659', class: Migration20261122100659 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122112217', class: Migration20261122112217 },
   { name: 'Migration20261122114025', class: Migration20261122114025 },
   { name: 'Migration20261122114434', class: Migration20261122114434 },
+  { name: 'Migration20261122115111', class: Migration20261122115111 },
 ];

@@ -14,7 +14,6 @@ import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
-import { orderConfirmation } from '../notifications/order-confirmation';
 import { Payment, PaymentMethod } from '../payments/payment.entity';
 import { PROVIDER_METHODS, type PaymentsService, type ProviderHandoff } from '../payments/payments.service';
 import { toStripeAmount } from '../payments/stripe-gateway';
@@ -379,7 +378,7 @@ export class CheckoutService {
       createdAt: now,
       updatedAt: now,
     }, detached);
-    await insertOrder(tx, order, lines, placed, payment, orderConfirmation(order, lines));
+    await insertOrder(tx, order, lines, placed, payment);
     // Closing the cart is also the check that no concurrent checkout of it got there first.
     if (draft.cartId && (await tx.nativeUpdate(Cart, { id: draft.cartId, status: CartStatus.OPEN }, { status: CartStatus.CHECKED_OUT })) === 0) {
       refuse(new CartNotFound(draft.cartId));
@@ -389,17 +388,10 @@ export class CheckoutService {
 }
 
 /**
- * The order, its payment, first status change, lines and confirmation email (into the
- * outbox), inserted in one statement.
+ * The order, its payment, first status change, lines and the confirmation email to send
+ * (an outbox row, rendered at send time), inserted in one statement.
  */
-async function insertOrder(
-  tx: EntityManager,
-  order: Order,
-  lines: OrderLine[],
-  placed: OrderStatusChange,
-  payment: Payment,
-  email: ReturnType<typeof orderConfirmation>,
-): Promise<void> {
+async function insertOrder(tx: EntityManager, order: Order, lines: OrderLine[], placed: OrderStatusChange, payment: Payment): Promise<void> {
   const json = (value: unknown) => JSON.stringify(value);
   await tx.execute(
     `with o as (
@@ -415,8 +407,8 @@ async function insertOrder(
        insert into order_status_change (id, created_at, updated_at, order_id, from_status, to_status, actor, reason)
        values (?, ?, ?, ?, ?, ?, ?, ?)
      ), n as (
-       insert into notification (id, created_at, updated_at, kind, order_id, recipient, subject, text, html, status, attempts)
-       values (?, ?, ?, 'order_confirmation', ?, ?, ?, ?, ?, 'PENDING', 0)
+       insert into notification (id, created_at, updated_at, kind, order_id, recipient, status, attempts)
+       values (?, ?, ?, 'order_confirmation', ?, ?, 'PENDING', 0)
      )
      insert into order_line (id, created_at, updated_at, order_id, position, product_id, variant_id, product_name, sku,
                              options, unit_price_minor, quantity, line_total_minor, customization)
@@ -432,7 +424,7 @@ async function insertOrder(
       payment.id, payment.createdAt, payment.updatedAt, order.id, payment.method, payment.provider ?? null, payment.status,
       payment.amountMinor, payment.currency,
       placed.id, placed.createdAt, placed.updatedAt, order.id, placed.fromStatus ?? null, placed.toStatus, placed.actor, placed.reason ?? null,
-      randomUUID(), order.createdAt, order.createdAt, order.id, email.recipient, email.subject, email.text, email.html,
+      randomUUID(), order.createdAt, order.createdAt, order.id, order.buyer.email,
       json(
         lines.map((l) => ({
           id: l.id, created_at: l.createdAt, updated_at: l.updatedAt, order_id: order.id, position: l.position, product_id: l.productId,

@@ -1,16 +1,17 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { Order, OrderLine } from '../orders/order.entity';
+import { orderConfirmation } from './order-confirmation';
 
 /** Attempts before a notification is given up as FAILED. */
 export const MAX_ATTEMPTS = 5;
 
 interface Claimed {
   id: string;
+  kind: string;
+  order_id: string | null;
   recipient: string;
-  subject: string;
-  text: string;
-  html: string;
   attempts: number;
 }
 
@@ -26,13 +27,17 @@ export async function dispatchNotifications(orm: MikroORM, transport: Transporte
       where id in (select id from notification
                     where status = 'PENDING' or (status = 'SENDING' and claimed_at < now() - interval '5 minutes')
                     order by created_at limit ? for update skip locked)
-      returning id, recipient, subject, text, html, attempts`,
+      returning id, kind, order_id, recipient, attempts`,
     [limit],
   );
   for (const message of claimed) {
     try {
-      await transport.sendMail({ from, to: message.recipient, subject: message.subject, text: message.text, html: message.html });
-      await em.execute(`update notification set status = 'SENT', sent_at = now(), last_error = null, updated_at = now() where id = ?`, [message.id]);
+      const email = await render(em, message);
+      await transport.sendMail({ from, to: message.recipient, subject: email.subject, text: email.text, html: email.html });
+      await em.execute(
+        `update notification set status = 'SENT', sent_at = now(), last_error = null, subject = ?, text = ?, html = ?, updated_at = now() where id = ?`,
+        [email.subject, email.text, email.html, message.id],
+      );
     } catch (error) {
       const status = message.attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING';
       await em.execute(`update notification set status = ?, last_error = ?, updated_at = now() where id = ?`, [
@@ -43,6 +48,14 @@ export async function dispatchNotifications(orm: MikroORM, transport: Transporte
     }
   }
   return claimed.length;
+}
+
+/** The email for an outbox row, rendered from the order it is about. */
+async function render(em: EntityManager, message: Claimed): Promise<{ subject: string; text: string; html: string }> {
+  if (message.kind !== 'order_confirmation' || !message.order_id) throw new Error(`cannot render a ${message.kind} notification`);
+  const order = await em.findOneOrFail(Order, { id: message.order_id });
+  const lines = await em.find(OrderLine, { order }, { orderBy: { position: 'asc' } });
+  return orderConfirmation(order, lines);
 }
 
 /** Sends the outbox every `intervalMs` until stopped; one pass at a time. */

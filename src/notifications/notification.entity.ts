@@ -13,11 +13,12 @@ export enum NotificationStatus {
 /**
  * An email waiting to go out (an outbox row). It is written in the same transaction as the
  * order it is about, so an order never lacks its confirmation and a rolled-back checkout
- * never sends one; a background dispatcher delivers it afterwards.
+ * never sends one; a background dispatcher renders it from the order (whose buyer, address
+ * and lines are snapshots, so the content cannot drift) and delivers it afterwards.
  */
 @Entity()
 @Index({ properties: ['status', 'createdAt'] })
-export class Notification extends BaseEntity<'status' | 'attempts' | 'lastError' | 'sentAt' | 'claimedAt'> {
+export class Notification extends BaseEntity<'status' | 'attempts' | 'lastError' | 'sentAt' | 'claimedAt' | 'subject' | 'text' | 'html'> {
   @Property({ type: 'text' })
   kind!: string;
 
@@ -28,14 +29,15 @@ export class Notification extends BaseEntity<'status' | 'attempts' | 'lastError'
   @Property({ type: 'text' })
   recipient!: string;
 
-  @Property({ type: 'text' })
-  subject!: string;
+  /** What was sent, filled in when the email is rendered at send time. */
+  @Property({ type: 'text', nullable: true })
+  subject?: string | null;
 
-  @Property({ type: 'text' })
-  text!: string;
+  @Property({ type: 'text', nullable: true })
+  text?: string | null;
 
-  @Property({ type: 'text' })
-  html!: string;
+  @Property({ type: 'text', nullable: true })
+  html?: string | null;
 
   @Enum({ items: () => NotificationStatus, type: 'text', default: NotificationStatus.PENDING })
   status: NotificationStatus = NotificationStatus.PENDING;
