@@ -4,7 +4,8 @@ import { isSignedIn, type Viewer } from './viewer';
 
 /**
  * Creates the viewer's Customer row if it is missing, as one statement that rewrites nothing
- * when the row is already there (checkout runs it inside its own transaction).
+ * when the row is already there (checkout runs it inside its own transaction). A later token
+ * with an email updates the stored one; one without keeps it.
  */
 export async function ensureCustomer(em: EntityManager, viewer: Viewer): Promise<string | null> {
   if (!isSignedIn(viewer)) return null;
@@ -29,12 +30,7 @@ export class CustomerService {
   current(): Promise<Customer | null> {
     const viewer = this.viewer;
     if (!isSignedIn(viewer)) return Promise.resolve(null);
-    this.ensured ??= this.em.upsert(
-      Customer,
-      { id: viewer.customerId, email: viewer.email ?? null, createdAt: new Date(), updatedAt: new Date() },
-      // Keep the stored email when a later token has none.
-      { onConflictFields: ['id'], onConflictAction: 'merge', onConflictMergeFields: viewer.email ? ['email', 'updatedAt'] : ['updatedAt'] },
-    );
+    this.ensured ??= ensureCustomer(this.em, viewer).then(() => this.em.findOneOrFail(Customer, { id: viewer.customerId }));
     return this.ensured;
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { startBackgroundLoop, type BackgroundLoop } from '../common/background-loop';
 import { Order, OrderLine } from '../orders/order.entity';
 import { orderConfirmation } from './order-confirmation';
 
@@ -65,25 +66,18 @@ export function startNotificationDispatcher(options: {
   from: string;
   intervalMs: number;
   logger: Logger;
-}): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const pass = async () => {
-    try {
+}): BackgroundLoop {
+  const loop = startBackgroundLoop({
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    failure: 'sending notifications failed',
+    pass: async () => {
       while ((await dispatchNotifications(options.orm, options.transport, options.from)) > 0);
-    } catch (error) {
-      options.logger.error({ err: error }, 'sending notifications failed');
-    }
-  };
-  const timer = setInterval(() => {
-    running ??= pass().finally(() => {
-      running = undefined;
-    });
-  }, options.intervalMs);
-  timer.unref();
+    },
+  });
   return {
     async stop() {
-      clearInterval(timer);
-      await running;
+      await loop.stop();
       options.transport.close();
     },
   };

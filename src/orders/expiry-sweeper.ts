@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { startBackgroundLoop, type BackgroundLoop } from '../common/background-loop';
 import { OrderLifecycle, type ProviderVoider } from './order-lifecycle.service';
 
 /**
@@ -12,10 +13,12 @@ export function startExpirySweeper(options: {
   intervalMs: number;
   logger: Logger;
   voidAtProvider?: ProviderVoider;
-}): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const sweep = async () => {
-    try {
+}): BackgroundLoop {
+  return startBackgroundLoop({
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    failure: 'expiry sweep failed',
+    pass: async () => {
       let expired = 0;
       for (;;) {
         const batch = await new OrderLifecycle(options.orm.em.fork(), options.voidAtProvider).expireOverdue();
@@ -23,20 +26,6 @@ export function startExpirySweeper(options: {
         if (batch === 0) break;
       }
       if (expired > 0) options.logger.info({ expired }, 'expired unpaid orders');
-    } catch (error) {
-      options.logger.error({ err: error }, 'expiry sweep failed');
-    }
-  };
-  const timer = setInterval(() => {
-    running ??= sweep().finally(() => {
-      running = undefined;
-    });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
-  };
+  });
 }
