@@ -3,18 +3,24 @@ import { Customer } from './customer.entity';
 import { isSignedIn, type Viewer } from './viewer';
 
 /**
- * Creates the viewer's Customer row if it is missing, as one statement that rewrites nothing
- * when the row is already there (checkout runs it inside its own transaction). A later token
- * with an email updates the stored one; one without keeps it.
+ * The statement that creates the viewer's Customer row if it is missing and rewrites nothing
+ * when it is already there. A later token with an email updates the stored one; one without
+ * keeps it. `when` gates it inside a larger statement (checkout's, which writes the order too).
  */
+export function customerUpsert(viewer: Viewer & { customerId: string }, when = 'true'): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into customer (id, email, created_at, updated_at) select ?, ?::text, now(), now() where ${when}
+            on conflict (id) do update set email = excluded.email, updated_at = now()
+            where excluded.email is not null and customer.email is distinct from excluded.email`,
+    params: [viewer.customerId, viewer.email ?? null],
+  };
+}
+
+/** Creates the viewer's Customer row if it is missing (see customerUpsert). */
 export async function ensureCustomer(em: EntityManager, viewer: Viewer): Promise<string | null> {
   if (!isSignedIn(viewer)) return null;
-  await em.execute(
-    `insert into customer (id, email, created_at, updated_at) values (?, ?, now(), now())
-       on conflict (id) do update set email = excluded.email, updated_at = now()
-       where excluded.email is not null and customer.email is distinct from excluded.email`,
-    [viewer.customerId, viewer.email ?? null],
-  );
+  const upsert = customerUpsert(viewer);
+  await em.execute(upsert.sql, upsert.params);
   return viewer.customerId;
 }
 

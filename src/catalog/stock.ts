@@ -10,7 +10,8 @@ import type { OptionValue } from './variant.entity';
  * only if a transaction takes all its variant locks in one call: one that moves several
  * orders must lock the union of their variants first (see OrderLifecycle.expireOverdue).
  *
- *   checkout           reserve: reserved += q      (refused if q > available)
+ *   checkout           reserve: reserved += q      (refused if q > available; done by the
+ *                      statement that writes the order, under the same locks: checkout/place-order.ts)
  *   cancel/expire/fail release: reserved -= q
  *   paid               sell:    reserved -= q, on hand -= q
  *   late pay reinstated sell from available: on hand -= q   (caller checked availability)
@@ -33,20 +34,31 @@ const placeholders = (count: number, each = '?') => Array.from({ length: count }
 
 /**
  * Locks the variants (in id order) and returns them with their product, fresh from the
- * database, and, for checkout, their price in one currency (read in the same statement).
+ * database, and, when asked, their price in one currency (read in the same statement).
  */
-export async function lockVariants(tx: EntityManager, variantIds: string[], options: { priceIn?: string } = {}): Promise<LockedVariant[]> {
+export function lockVariants(tx: EntityManager, variantIds: string[], options: { priceIn?: string } = {}): Promise<LockedVariant[]> {
+  return variantRows(tx, variantIds, { ...options, lock: true });
+}
+
+/**
+ * The same rows without a lock: what checkout validates and prices from. Its reservation
+ * re-checks availability under the locks (checkout/place-order.ts).
+ */
+export function readVariants(em: EntityManager, variantIds: string[], options: { priceIn?: string } = {}): Promise<LockedVariant[]> {
+  return variantRows(em, variantIds, { ...options, lock: false });
+}
+
+async function variantRows(em: EntityManager, variantIds: string[], options: { priceIn?: string; lock: boolean }): Promise<LockedVariant[]> {
   const ids = [...new Set(variantIds)].sort();
   if (ids.length === 0) return [];
   const price = options.priceIn !== undefined;
-  return tx.execute(
+  return em.execute(
     `select v.id, v.product_id, p.name as product_name, p.status as product_status, v.sku, v.options,
             v.stock_on_hand, v.stock_reserved${price ? ', vp.amount_minor as price_minor' : ''}
        from variant v join product p on p.id = v.product_id
        ${price ? 'left join variant_price vp on vp.variant_id = v.id and vp.currency = ?' : ''}
       where v.id in (${placeholders(ids.length)})
-      order by v.id
-        for update of v`,
+      order by v.id${options.lock ? ' for update of v' : ''}`,
     price ? [options.priceIn, ...ids] : ids,
   );
 }
@@ -60,14 +72,6 @@ async function applyToLocked(tx: EntityManager, quantities: Map<string, number>,
       where v.id = r.id`,
     ids.flatMap((id) => [id, quantities.get(id)!]),
   );
-}
-
-/**
- * Adds to reserved stock. The caller has locked the rows with lockVariants and checked
- * availability; the CHECK constraint (reserved <= on hand) refuses an oversell regardless.
- */
-export function reserveStock(tx: EntityManager, quantities: Map<string, number>): Promise<void> {
-  return applyToLocked(tx, quantities, 'stock_reserved = v.stock_reserved + r.quantity');
 }
 
 /** Gives reserved units back to available stock (order canceled, expired or its payment failed). */

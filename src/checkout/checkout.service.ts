@@ -1,15 +1,14 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ensureCustomer } from '../auth/customer.service';
 import { actorOf, isSignedIn, type Viewer } from '../auth/viewer';
-import { Cart, CartStatus } from '../cart/cart.entity';
+import type { Cart } from '../cart/cart.entity';
 import { CartNotFound } from '../cart/cart.errors';
 import { validateCustomization, type CartService, type Customization } from '../cart/cart.service';
 import { InsufficientStock, InvalidQuantity, ProductNotAvailable, ProductNotFound, VariantNotFound } from '../catalog/catalog.errors';
 import { ProductStatus } from '../catalog/product.entity';
 import { MAX_LINE_QUANTITY, variantLabel } from '../catalog/variant-label';
-import { lockVariants, quantitiesByVariant, reserveStock, type LockedVariant } from '../catalog/stock';
+import { quantitiesByVariant, readVariants, type LockedVariant } from '../catalog/stock';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
@@ -31,6 +30,7 @@ import {
   VariantProductMismatch,
 } from './checkout.errors';
 import { addressSnapshot, buyerSnapshot, type AddressInputData, type BuyerInputData } from './contact';
+import { placeOrderRows } from './place-order';
 
 export interface CheckoutItem {
   variantId: string;
@@ -104,17 +104,11 @@ export const ORDER_NUMBER_ATTEMPTS = 5;
 const MAX_LINES = 100;
 const MAX_NOTES = 1000;
 
-/** Thrown inside the transaction to roll it back while carrying the typed failure out. */
-class CheckoutRefused extends Error {
-  constructor(readonly failure: CheckoutFailure) {
-    super(failure.message);
-  }
-}
-
 /**
- * Turns items or a cart into an order, atomically: validate, price from the database,
- * reserve stock, write the order, its lines, its first status change and a pending payment,
- * all in one transaction. Nothing is left behind when any step refuses.
+ * Turns items or a cart into an order, atomically: validate, price from the database, then
+ * reserve stock and write the order, its lines, its first status change and a pending payment
+ * in one statement that re-checks the stock under row locks. Nothing is left behind when any
+ * step refuses.
  */
 export class CheckoutService {
   constructor(
@@ -127,7 +121,7 @@ export class CheckoutService {
   ) {}
 
   /**
-   * The whole checkout: place the order (one transaction), then, for card and hosted
+   * The whole checkout: place the order (one statement), then, for card and hosted
    * payments, start the payment at Stripe with no transaction open.
    */
   async checkout(command: CheckoutCommand): Promise<(PlacedOrder & ProviderHandoff) | CheckoutFailure> {
@@ -180,24 +174,24 @@ export class CheckoutService {
 
     for (let attempt = 1; attempt <= ORDER_NUMBER_ATTEMPTS; attempt += 1) {
       try {
-        return await this.em.transactional((tx) =>
-          this.writeOrder(tx, {
-            items,
-            cartId,
-            currency,
-            buyer,
-            address,
-            notes,
-            method,
-            provider: command.payment.provider?.trim() || (PROVIDER_METHODS.has(method) ? 'stripe' : null),
-            shippingMethodId: command.shippingMethodId ?? null,
-            idempotency,
-          }),
-        );
+        const written = await this.writeOrder({
+          items,
+          cartId,
+          currency,
+          buyer,
+          address,
+          notes,
+          method,
+          provider: command.payment.provider?.trim() || (PROVIDER_METHODS.has(method) ? 'stripe' : null),
+          shippingMethodId: command.shippingMethodId ?? null,
+          idempotency,
+        });
+        // The cart was closed by a concurrent checkout: if that was this request's retry, answer with its order.
+        if (written instanceof CartNotFound && idempotency) return (await this.replay(idempotency)) ?? written;
+        return written;
       } catch (error) {
-        if (error instanceof CheckoutRefused) return error.failure;
+        // The statement that writes the order failed as a whole: nothing was reserved or written.
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
-        this.em.clear();
         const constraint = (error as { constraint?: string }).constraint ?? error.message;
         if (idempotency && constraint.includes('orders_idempotency_unique')) {
           // A concurrent request with the same key committed first: answer with its order.
@@ -245,90 +239,76 @@ export class CheckoutService {
     return { order, payment, replayed: true };
   }
 
-  private async writeOrder(
-    tx: EntityManager,
-    draft: {
-      items: CheckoutItem[];
-      cartId: string | null;
-      currency: string;
-      buyer: BuyerSnapshot;
-      address: AddressSnapshot;
-      notes: string | null;
-      method: PaymentMethod;
-      provider: string | null;
-      shippingMethodId: string | null;
-      idempotency?: { scope: string; key: string; hash: string };
-    },
-  ): Promise<PlacedOrder> {
-    const refuse = (failure: CheckoutFailure): never => {
-      throw new CheckoutRefused(failure);
-    };
+  private async writeOrder(draft: {
+    items: CheckoutItem[];
+    cartId: string | null;
+    currency: string;
+    buyer: BuyerSnapshot;
+    address: AddressSnapshot;
+    notes: string | null;
+    method: PaymentMethod;
+    provider: string | null;
+    shippingMethodId: string | null;
+    idempotency?: { scope: string; key: string; hash: string };
+  }): Promise<PlacedOrder | CheckoutFailure> {
     const { items, currency } = draft;
-    const customerId = await ensureCustomer(tx, this.viewer);
     const requested = quantitiesByVariant(items);
-    const variantIds = [...requested.keys()];
-
-    // From here to commit the variant rows are locked: availability cannot change under us.
-    const locked = await lockVariants(tx, variantIds, { priceIn: currency });
-    const byId = new Map(locked.map((v) => [v.id, v]));
+    // Two independent reads; stock is checked again under locks when the order is written.
+    const [variants, quote] = await Promise.all([
+      readVariants(this.em, [...requested.keys()], { priceIn: currency }),
+      new ShippingService(this.em).quote({ country: draft.address.country, region: draft.address.region, currency }, draft.shippingMethodId),
+    ]);
+    const byId = new Map(variants.map((v) => [v.id, v]));
     for (const item of items) {
-      const variant = byId.get(item.variantId) ?? refuse(new VariantNotFound(item.variantId));
+      const variant = byId.get(item.variantId);
+      if (!variant) return new VariantNotFound(item.variantId);
       if (item.productId && item.productId !== variant.product_id) {
-        const productExists = isUuid(item.productId) && (await tx.execute('select 1 from product where id = ?', [item.productId])).length > 0;
-        refuse(productExists ? new VariantProductMismatch(item.variantId, item.productId) : new ProductNotFound(item.productId));
+        const productExists = isUuid(item.productId) && (await this.em.execute('select 1 from product where id = ?', [item.productId])).length > 0;
+        return productExists ? new VariantProductMismatch(item.variantId, item.productId) : new ProductNotFound(item.productId);
       }
-      if (variant.product_status !== ProductStatus.ACTIVE) refuse(new ProductNotAvailable(variant.product_id, variant.product_name, variant.id));
+      if (variant.product_status !== ProductStatus.ACTIVE) return new ProductNotAvailable(variant.product_id, variant.product_name, variant.id);
     }
 
-    const prices = new Map<string, number>(locked.filter((v) => v.price_minor != null).map((v) => [v.id, v.price_minor!]));
     const describe = (v: LockedVariant) => ({ productId: v.product_id, variantId: v.id, label: variantLabel(v.product_name, v.options) });
     for (const item of items) {
       const variant = byId.get(item.variantId)!;
-      if (!prices.has(variant.id)) refuse(new PriceNotAvailable(describe(variant), currency));
+      if (variant.price_minor == null) return new PriceNotAvailable(describe(variant), currency);
     }
     // The same variant on two lines counts together against its stock.
     for (const item of items) {
       const variant = byId.get(item.variantId)!;
       const available = variant.stock_on_hand - variant.stock_reserved;
       const wanted = requested.get(variant.id)!;
-      if (wanted > available) refuse(new InsufficientStock(describe(variant), available, wanted));
+      if (wanted > available) return new InsufficientStock(describe(variant), available, wanted);
     }
 
-    const quote = await new ShippingService(tx).quote(
-      { country: draft.address.country, region: draft.address.region, currency },
-      draft.shippingMethodId,
-    );
-    if (quote instanceof ShippingNotSupported || quote instanceof ShippingMethodNotFound) refuse(quote);
-    const shippingQuote = quote as Exclude<typeof quote, ShippingNotSupported | ShippingMethodNotFound>;
-
-    const subtotal = items.reduce((sum, item) => sum + prices.get(item.variantId)! * item.quantity, 0);
-    const total = subtotal + shippingQuote.amountMinor;
-    if (total <= 0) refuse(new InvalidAmount(total));
-    if (total > MAX_AMOUNT_MINOR) refuse(new InvalidAmount(total, 'The order total is larger than a single payment can be.'));
+    if (quote instanceof ShippingNotSupported || quote instanceof ShippingMethodNotFound) return quote;
+    const subtotal = items.reduce((sum, item) => sum + byId.get(item.variantId)!.price_minor! * item.quantity, 0);
+    const total = subtotal + quote.amountMinor;
+    if (total <= 0) return new InvalidAmount(total);
+    if (total > MAX_AMOUNT_MINOR) return new InvalidAmount(total, 'The order total is larger than a single payment can be.');
     if (PROVIDER_METHODS.has(draft.method) && toStripeAmount(total, currency) === undefined) {
-      refuse(new InvalidAmount(total, `Card payments cannot charge this total exactly in ${currency}.`));
+      return new InvalidAmount(total, `Card payments cannot charge this total exactly in ${currency}.`);
     }
-
-    await reserveStock(tx, requested);
 
     const now = new Date();
     const cashOnDelivery = draft.method === PaymentMethod.CASH_ON_DELIVERY;
     // Built in memory, written below in one statement: the unit of work would spend more CPU
     // computing change sets for four tables than PostgreSQL spends inserting the rows.
     const detached = { persist: false } as const;
-    const order = tx.create(Order, {
+    const order = this.em.create(Order, {
       orderNumber: this.nextOrderNumber(now),
-      customer: customerId,
+      customer: isSignedIn(this.viewer) ? this.viewer.customerId : null,
       status: cashOnDelivery ? OrderStatus.PAYMENT_ON_DELIVERY : OrderStatus.PENDING_PAYMENT,
       currency,
       paymentMethod: draft.method,
       buyer: draft.buyer,
       buyerEmail: draft.buyer.email.toLowerCase(),
       shippingAddress: draft.address,
-      shippingMethodId: shippingQuote.methodId,
-      shippingMethodName: shippingQuote.methodName,
+      shippingMethodId: quote.methodId,
+      shippingMethodName: quote.methodName,
       subtotalMinor: subtotal,
-      shippingMinor: shippingQuote.amountMinor,
+      shippingMinor: quote.amountMinor,
       discountMinor: 0,
       totalMinor: total,
       notes: draft.notes,
@@ -343,8 +323,8 @@ export class CheckoutService {
     }, detached);
     const lines = items.map((item, position) => {
       const variant = byId.get(item.variantId)!;
-      const unitPrice = prices.get(variant.id)!;
-      return tx.create(OrderLine, {
+      const unitPrice = variant.price_minor!;
+      return this.em.create(OrderLine, {
         order,
         position,
         productId: variant.product_id,
@@ -360,7 +340,7 @@ export class CheckoutService {
         updatedAt: now,
       }, detached);
     });
-    const placed = tx.create(OrderStatusChange, {
+    const placed = this.em.create(OrderStatusChange, {
       order,
       fromStatus: null,
       toStatus: order.status,
@@ -369,7 +349,7 @@ export class CheckoutService {
       createdAt: now,
       updatedAt: now,
     }, detached);
-    const payment = tx.create(Payment, {
+    const payment = this.em.create(Payment, {
       order,
       method: draft.method,
       provider: draft.provider,
@@ -378,63 +358,16 @@ export class CheckoutService {
       createdAt: now,
       updatedAt: now,
     }, detached);
-    await insertOrder(tx, order, lines, placed, payment);
-    // Closing the cart is also the check that no concurrent checkout of it got there first.
-    if (draft.cartId && (await tx.nativeUpdate(Cart, { id: draft.cartId, status: CartStatus.OPEN }, { status: CartStatus.CHECKED_OUT })) === 0) {
-      refuse(new CartNotFound(draft.cartId));
+
+    const outcome = await placeOrderRows(this.em, { order, lines, placed, payment, requested, viewer: this.viewer });
+    if ('short' in outcome) {
+      // Sold while this checkout was being priced: the figures are the ones seen under the lock.
+      const [short] = outcome.short;
+      return new InsufficientStock(describe(byId.get(short.variant_id)!), short.available, short.requested);
     }
+    if (!outcome.placed) return new CartNotFound(draft.cartId!);
     return { order, payment, replayed: false, written: { lines, history: [placed] } };
   }
-}
-
-/**
- * The order, its payment, first status change, lines and the confirmation email to send
- * (an outbox row, rendered at send time), inserted in one statement.
- */
-async function insertOrder(tx: EntityManager, order: Order, lines: OrderLine[], placed: OrderStatusChange, payment: Payment): Promise<void> {
-  const json = (value: unknown) => JSON.stringify(value);
-  await tx.execute(
-    `with o as (
-       insert into orders (id, created_at, updated_at, order_number, customer_id, status, currency, payment_method,
-                           buyer, buyer_email, shipping_address, shipping_method_id, shipping_method_name,
-                           subtotal_minor, shipping_minor, discount_minor, total_minor, notes, expires_at, cart_id,
-                           idempotency_scope, idempotency_key, request_hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ), p as (
-       insert into payment (id, created_at, updated_at, order_id, method, provider, status, amount_minor, currency)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ), h as (
-       insert into order_status_change (id, created_at, updated_at, order_id, from_status, to_status, actor, reason)
-       values (?, ?, ?, ?, ?, ?, ?, ?)
-     ), n as (
-       insert into notification (id, created_at, updated_at, kind, order_id, recipient, status, attempts)
-       values (?, ?, ?, 'order_confirmation', ?, ?, 'PENDING', 0)
-     )
-     insert into order_line (id, created_at, updated_at, order_id, position, product_id, variant_id, product_name, sku,
-                             options, unit_price_minor, quantity, line_total_minor, customization)
-     select * from jsonb_to_recordset(?::jsonb) as l(id uuid, created_at timestamptz, updated_at timestamptz, order_id uuid,
-       position int, product_id uuid, variant_id uuid, product_name text, sku text, options jsonb, unit_price_minor int,
-       quantity int, line_total_minor int, customization jsonb)`,
-    [
-      order.id, order.createdAt, order.updatedAt, order.orderNumber, order.customer?.id ?? null, order.status, order.currency,
-      order.paymentMethod, json(order.buyer), order.buyerEmail, json(order.shippingAddress), order.shippingMethodId ?? null,
-      order.shippingMethodName, order.subtotalMinor, order.shippingMinor, order.discountMinor, order.totalMinor,
-      order.notes ?? null, order.expiresAt ?? null, order.cartId ?? null, order.idempotencyScope ?? null,
-      order.idempotencyKey ?? null, order.requestHash ?? null,
-      payment.id, payment.createdAt, payment.updatedAt, order.id, payment.method, payment.provider ?? null, payment.status,
-      payment.amountMinor, payment.currency,
-      placed.id, placed.createdAt, placed.updatedAt, order.id, placed.fromStatus ?? null, placed.toStatus, placed.actor, placed.reason ?? null,
-      randomUUID(), order.createdAt, order.createdAt, order.id, order.buyer.email,
-      json(
-        lines.map((l) => ({
-          id: l.id, created_at: l.createdAt, updated_at: l.updatedAt, order_id: order.id, position: l.position, product_id: l.productId,
-          variant_id: l.variantId, product_name: l.productName, sku: l.sku, options: l.options,
-          unit_price_minor: l.unitPriceMinor, quantity: l.quantity, line_total_minor: l.lineTotalMinor,
-          customization: l.customization ?? null,
-        })),
-      ),
-    ],
-  );
 }
 
 function validateItems(items: CheckoutItem[]): CheckoutFailure | undefined {

@@ -6,11 +6,24 @@ import { CartService } from '../../src/cart/cart.service';
 import { PaymentsService } from '../../src/payments/payments.service';
 import pino from 'pino';
 import { PaymentMethod } from '../../src/payments/payment.entity';
+import { graphql } from '../generated';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
 import { Checkout, checkoutVariables, countOrders, createShippingMethods, defaultAddress, stockOf } from '../support/checkout-fixtures';
 
 const app = useTestApp();
+
+const RaceCancel = graphql(`
+  mutation RaceCancel($orderId: ID!) {
+    cancelOrder(orderId: $orderId, reason: "Changed my mind") { __typename }
+  }
+`);
+
+const RaceRestock = graphql(`
+  mutation RaceRestock($input: AdjustStockInput!) {
+    adjustStock(input: $input) { __typename }
+  }
+`);
 
 beforeAll(async () => {
   await createShippingMethods(app);
@@ -84,6 +97,36 @@ describe('checkout under concurrency', () => {
     expect(await countOrders(app)).toBe(ordersBefore + 1);
     const [stock] = await stockOf(app, product.id);
     expect(stock.stock.reserved).toBe(2);
+  });
+});
+
+describe('checkout racing with stock coming back', () => {
+  it('sells units released by cancellations and a restock while checkouts run, without an error or an oversell', async () => {
+    const product = await createProduct(app, {
+      name: 'Sold Out',
+      variants: [{ sku: 'SOLD-1', stockOnHand: 10, prices: [{ currency: 'USD', amountMinor: 1200 }] }],
+    });
+    const variantId = product.variants[0].id;
+    const buy = (i: number) =>
+      app.request(Checkout, checkoutVariables({ items: [{ variantId, quantity: 1 }], buyer: { name: `Buyer ${i}`, email: `race${i}@example.com` } }));
+    const first = await Promise.all(Array.from({ length: 10 }, (_, i) => buy(i)));
+    const placed = first.map((r) => (r.data!.checkout.__typename === 'CheckoutSuccess' ? r.data!.checkout.order.id : undefined));
+    expect(placed.every(Boolean)).toBe(true);
+
+    // Stock comes back (10 cancellations, 5 restocked) while 60 more buyers check out.
+    const staff = app.staffToken();
+    const [cancels, restock, buyers] = await Promise.all([
+      Promise.all(placed.map((orderId) => app.request(RaceCancel, { orderId: orderId! }, { token: staff }))),
+      app.request(RaceRestock, { input: { variantId, delta: 5 } }, { token: staff }),
+      Promise.all(Array.from({ length: 60 }, (_, i) => buy(100 + i))),
+    ]);
+
+    expect([...cancels, restock, ...buyers].filter((r) => r.status !== 200 || r.errors)).toEqual([]);
+    expect(cancels.every((r) => r.data!.cancelOrder.__typename === 'CancelOrderSuccess')).toBe(true);
+    const outcomes = tally(buyers.map((r) => r.data!.checkout.__typename));
+    expect(Object.keys(outcomes).filter((t) => t !== 'CheckoutSuccess' && t !== 'InsufficientStock')).toEqual([]);
+    const [stock] = await stockOf(app, product.id);
+    expect(stock.stock).toEqual({ onHand: 15, reserved: outcomes.CheckoutSuccess ?? 0 });
   });
 });
 

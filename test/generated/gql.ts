@@ -36,6 +36,8 @@ type Documents = {
     "\n  query OrderById($id: ID, $orderNumber: String) {\n    order(id: $id, orderNumber: $orderNumber) { id orderNumber status total { amountMinor } }\n  }\n": typeof types.OrderByIdDocument,
     "\n  mutation CartForCheckout($input: CreateCartInput!) {\n    createCart(input: $input) { __typename ... on CreateCartSuccess { cart { id } } }\n  }\n": typeof types.CartForCheckoutDocument,
     "\n  query CartStatusOf($id: ID) { cart(id: $id) { id status } }\n": typeof types.CartStatusOfDocument,
+    "\n  mutation RaceCancel($orderId: ID!) {\n    cancelOrder(orderId: $orderId, reason: \"Changed my mind\") { __typename }\n  }\n": typeof types.RaceCancelDocument,
+    "\n  mutation RaceRestock($input: AdjustStockInput!) {\n    adjustStock(input: $input) { __typename }\n  }\n": typeof types.RaceRestockDocument,
     "\n  query AllowlistedCategories { categories { slug } }\n": typeof types.AllowlistedCategoriesDocument,
     "\n  mutation ConfirmManualPayment($input: ConfirmManualPaymentInput!) {\n    confirmManualPayment(input: $input) {\n      __typename\n      ... on ConfirmManualPaymentSuccess {\n        payment { id status reference confirmedBy confirmedAt }\n        order { id status expiresAt statusHistory { fromStatus toStatus actor reason } }\n      }\n      ... on UserError { code message }\n      ... on OrderNotPayable { orderId orderStatus }\n      ... on PaymentAlreadyConfirmed { paymentId paymentStatus }\n      ... on PaymentNotManual { paymentId method }\n      ... on PaymentNotFound { paymentId }\n    }\n  }\n": typeof types.ConfirmManualPaymentDocument,
     "\n  mutation CancelOrder($orderId: ID!, $reason: String) {\n    cancelOrder(orderId: $orderId, reason: $reason) {\n      __typename\n      ... on CancelOrderSuccess { order { id status payments { status } statusHistory { fromStatus toStatus actor reason } } }\n      ... on UserError { code message }\n      ... on OrderNotCancelable { orderId orderStatus }\n      ... on OrderNotFound { orderId }\n    }\n  }\n": typeof types.CancelOrderDocument,
@@ -80,6 +82,8 @@ const documents: Documents = {
     "\n  query OrderById($id: ID, $orderNumber: String) {\n    order(id: $id, orderNumber: $orderNumber) { id orderNumber status total { amountMinor } }\n  }\n": types.OrderByIdDocument,
     "\n  mutation CartForCheckout($input: CreateCartInput!) {\n    createCart(input: $input) { __typename ... on CreateCartSuccess { cart { id } } }\n  }\n": types.CartForCheckoutDocument,
     "\n  query CartStatusOf($id: ID) { cart(id: $id) { id status } }\n": types.CartStatusOfDocument,
+    "\n  mutation RaceCancel($orderId: ID!) {\n    cancelOrder(orderId: $orderId, reason: \"Changed my mind\") { __typename }\n  }\n": types.RaceCancelDocument,
+    "\n  mutation RaceRestock($input: AdjustStockInput!) {\n    adjustStock(input: $input) { __typename }\n  }\n": types.RaceRestockDocument,
     "\n  query AllowlistedCategories { categories { slug } }\n": types.AllowlistedCategoriesDocument,
     "\n  mutation ConfirmManualPayment($input: ConfirmManualPaymentInput!) {\n    confirmManualPayment(input: $input) {\n      __typename\n      ... on ConfirmManualPaymentSuccess {\n        payment { id status reference confirmedBy confirmedAt }\n        order { id status expiresAt statusHistory { fromStatus toStatus actor reason } }\n      }\n      ... on UserError { code message }\n      ... on OrderNotPayable { orderId orderStatus }\n      ... on PaymentAlreadyConfirmed { paymentId paymentStatus }\n      ... on PaymentNotManual { paymentId method }\n      ... on PaymentNotFound { paymentId }\n    }\n  }\n": types.ConfirmManualPaymentDocument,
     "\n  mutation CancelOrder($orderId: ID!, $reason: String) {\n    cancelOrder(orderId: $orderId, reason: $reason) {\n      __typename\n      ... on CancelOrderSuccess { order { id status payments { status } statusHistory { fromStatus toStatus actor reason } } }\n      ... on UserError { code message }\n      ... on OrderNotCancelable { orderId orderStatus }\n      ... on OrderNotFound { orderId }\n    }\n  }\n": types.CancelOrderDocument,
@@ -204,6 +208,14 @@ export function graphql(source: "\n  mutation CartForCheckout($input: CreateCart
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CartStatusOf($id: ID) { cart(id: $id) { id status } }\n"): (typeof documents)["\n  query CartStatusOf($id: ID) { cart(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceCancel($orderId: ID!) {\n    cancelOrder(orderId: $orderId, reason: \"Changed my mind\") { __typename }\n  }\n"): (typeof documents)["\n  mutation RaceCancel($orderId: ID!) {\n    cancelOrder(orderId: $orderId, reason: \"Changed my mind\") { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceRestock($input: AdjustStockInput!) {\n    adjustStock(input: $input) { __typename }\n  }\n"): (typeof documents)["\n  mutation RaceRestock($input: AdjustStockInput!) {\n    adjustStock(input: $input) { __typename }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { customerUpsert } from '../auth/customer.service';
+import { isSignedIn, type Viewer } from '../auth/viewer';
+import type { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
+import type { Payment } from '../payments/payment.entity';
+
+/** What the statement found short under the locks: stock went between the read and the write. */
+export interface ShortLine {
+  variant_id: string;
+  available: number;
+  requested: number;
+}
+
+export type PlaceOrderOutcome = { placed: true } | { placed: false; short: ShortLine[] } | { placed: false; cartClosed: true };
+
+export interface OrderRows {
+  order: Order;
+  lines: OrderLine[];
+  placed: OrderStatusChange;
+  payment: Payment;
+  /** Units per variant, each variant once. */
+  requested: Map<string, number>;
+  /** The viewer's Customer row is created with the order when missing. */
+  viewer: Viewer;
+}
+
+/**
+ * Reserves the order's stock and writes the order in one statement, which PostgreSQL runs
+ * atomically without a transaction around it: either everything below happens or nothing does.
+ *
+ * - `locked` locks the variant rows in id order, as every stock movement does (catalog/stock.ts),
+ *   so concurrent checkouts queue instead of deadlocking; `short` holds any line that wants more
+ *   than is available under those locks. Checkout validated availability from an unlocked read
+ *   just before; this is the check that makes overselling impossible.
+ * - A cart checkout closes the cart in the same statement; a cart closed by a concurrent
+ *   checkout writes nothing.
+ * - Only when nothing is short (and the cart was closed) does it reserve the stock and insert the
+ *   customer, the order, its payment, first status change, lines and confirmation email.
+ *
+ * `reserved` sets both stock counts from the locked rows rather than from the row being updated:
+ * that one is the version the statement started with, and PostgreSQL checks CHECK constraints on
+ * it before moving to the latest version, so a release committed in between would otherwise fail
+ * `reserved <= on hand` for nothing (seen under load: test/reliability).
+ *
+ * Rows go in as JSON read back through the tables' own row types, so every value gets its
+ * column's type. One statement instead of a transaction of six saves five round trips, which
+ * on this API's hot path cost more CPU than PostgreSQL's work (npm run bench).
+ */
+export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promise<PlaceOrderOutcome> {
+  const { order, payment, placed, viewer } = rows;
+  const cartId = order.cartId ?? null;
+  const customer = isSignedIn(viewer) ? customerUpsert(viewer, '(select ok from go)') : undefined;
+  const json = (value: unknown) => JSON.stringify(value);
+  const insert = (table: string, row: Record<string, unknown>) =>
+    `insert into ${table} (${Object.keys(row).join(', ')})
+       select ${Object.keys(row).join(', ')} from json_populate_record(null::${table}, ?::json) where (select ok from go)`;
+
+  const orderRow = {
+    id: order.id,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+    order_number: order.orderNumber,
+    customer_id: order.customer?.id ?? null,
+    status: order.status,
+    currency: order.currency,
+    payment_method: order.paymentMethod,
+    buyer: order.buyer,
+    buyer_email: order.buyerEmail,
+    shipping_address: order.shippingAddress,
+    shipping_method_id: order.shippingMethodId ?? null,
+    shipping_method_name: order.shippingMethodName,
+    subtotal_minor: order.subtotalMinor,
+    shipping_minor: order.shippingMinor,
+    discount_minor: order.discountMinor,
+    total_minor: order.totalMinor,
+    notes: order.notes ?? null,
+    expires_at: order.expiresAt ?? null,
+    cart_id: cartId,
+    idempotency_scope: order.idempotencyScope ?? null,
+    idempotency_key: order.idempotencyKey ?? null,
+    request_hash: order.requestHash ?? null,
+  };
+  const paymentRow = {
+    id: payment.id,
+    created_at: payment.createdAt,
+    updated_at: payment.updatedAt,
+    order_id: order.id,
+    method: payment.method,
+    provider: payment.provider ?? null,
+    status: payment.status,
+    amount_minor: payment.amountMinor,
+    currency: payment.currency,
+  };
+  const historyRow = {
+    id: placed.id,
+    created_at: placed.createdAt,
+    updated_at: placed.updatedAt,
+    order_id: order.id,
+    from_status: placed.fromStatus ?? null,
+    to_status: placed.toStatus,
+    actor: placed.actor,
+    reason: placed.reason ?? null,
+  };
+  // The confirmation email is an outbox row, rendered when it is sent.
+  const emailRow = {
+    id: randomUUID(),
+    created_at: order.createdAt,
+    updated_at: order.createdAt,
+    kind: 'order_confirmation',
+    order_id: order.id,
+    recipient: order.buyer.email,
+    status: 'PENDING',
+    attempts: 0,
+  };
+  const lineRows = rows.lines.map((l) => ({
+    id: l.id,
+    created_at: l.createdAt,
+    updated_at: l.updatedAt,
+    order_id: order.id,
+    position: l.position,
+    product_id: l.productId,
+    variant_id: l.variantId,
+    product_name: l.productName,
+    sku: l.sku,
+    options: l.options,
+    unit_price_minor: l.unitPriceMinor,
+    quantity: l.quantity,
+    line_total_minor: l.lineTotalMinor,
+    customization: l.customization ?? null,
+  }));
+  const lineColumns = Object.keys(lineRows[0]).join(', ');
+
+  const [outcome] = await em.execute<Array<{ placed: boolean; short: ShortLine[] | null }>>(
+    `with wanted as (
+       select * from json_to_recordset(?::json) as w(variant_id uuid, quantity int)
+     ), locked as materialized (
+       select v.id, v.stock_on_hand, v.stock_reserved
+         from variant v where v.id in (select variant_id from wanted)
+        order by v.id
+          for update
+     ), short as materialized (
+       select w.variant_id, coalesce(l.stock_on_hand - l.stock_reserved, 0) as available, w.quantity as requested
+         from wanted w left join locked l on l.id = w.variant_id
+        where l.id is null or l.stock_on_hand - l.stock_reserved < w.quantity
+     ), closed as (
+       update cart set status = 'CHECKED_OUT', updated_at = now()
+        where id = ?::uuid and status = 'OPEN' and not exists (select 1 from short)
+        returning id
+     ), go as materialized (
+       select not exists (select 1 from short) and (?::uuid is null or exists (select 1 from closed)) as ok
+     ), reserved as (
+       update variant v set stock_reserved = l.stock_reserved + w.quantity, stock_on_hand = l.stock_on_hand, updated_at = now()
+         from wanted w join locked l on l.id = w.variant_id
+        where v.id = w.variant_id and (select ok from go)
+     )${customer ? `, customer_row as (${customer.sql})` : ''}
+     , order_row as (${insert('orders', orderRow)})
+     , payment_row as (${insert('payment', paymentRow)})
+     , history_row as (${insert('order_status_change', historyRow)})
+     , email_row as (${insert('notification', emailRow)})
+     , line_rows as (
+       insert into order_line (${lineColumns})
+       select ${lineColumns} from json_populate_recordset(null::order_line, ?::json) where (select ok from go)
+     )
+     select (select ok from go) as placed, (select json_agg(short) from short) as short`,
+    [
+      json([...rows.requested].map(([variant_id, quantity]) => ({ variant_id, quantity }))),
+      cartId,
+      cartId,
+      ...(customer?.params ?? []),
+      json(orderRow),
+      json(paymentRow),
+      json(historyRow),
+      json(emailRow),
+      json(lineRows),
+    ],
+  );
+  if (outcome.placed) return { placed: true };
+  if (outcome.short?.length) return { placed: false, short: outcome.short };
+  return { placed: false, cartClosed: true };
+}
