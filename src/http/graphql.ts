@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -73,6 +73,9 @@ export function createApolloServer(options: {
     introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ...(options.graphql.operationManifest ? [operationAllowlist(options.graphql.operationManifest)] : []),
     queryCostPlugin(limits.maxCost),
+    // Cache hints serve GET requests behind a CDN; this API is POST only. Left on, Apollo's
+    // default cache-control plugin wraps every field resolver of every request.
+    ApolloServerPluginCacheControlDisabled(),
     ...(options.plugins ?? []),
   ];
   return new ApolloServer<Context>({
