@@ -9,7 +9,7 @@ import { isSignedIn, type Viewer } from './viewer';
  */
 export function customerUpsert(viewer: Viewer & { customerId: string }, when = 'true'): { sql: string; params: unknown[] } {
   return {
-    sql: `insert into customer (id, email, created_at, updated_at) select ?, ?::text, now(), now() where ${when}
+    sql: `insert into customer (id, email, created_at, updated_at) select ?::text, ?::text, now(), now() where ${when}
             on conflict (id) do update set email = excluded.email, updated_at = now()
             where excluded.email is not null and customer.email is distinct from excluded.email`,
     params: [viewer.customerId, viewer.email ?? null],

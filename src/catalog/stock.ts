@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryPrepared } from '../db/prepared';
 import type { ProductStatus } from './product.entity';
 import type { OptionValue } from './variant.entity';
 
@@ -48,18 +49,19 @@ export function readVariants(em: EntityManager, variantIds: string[], options: {
   return variantRows(em, variantIds, { ...options, lock: false });
 }
 
-async function variantRows(em: EntityManager, variantIds: string[], options: { priceIn?: string; lock: boolean }): Promise<LockedVariant[]> {
+function variantRows(em: EntityManager, variantIds: string[], options: { priceIn?: string; lock: boolean }): Promise<LockedVariant[]> {
   const ids = [...new Set(variantIds)].sort();
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return Promise.resolve([]);
   const price = options.priceIn !== undefined;
-  return em.execute(
+  return queryPrepared(
+    em,
     `select v.id, v.product_id, p.name as product_name, p.status as product_status, v.sku, v.options,
             v.stock_on_hand, v.stock_reserved${price ? ', vp.amount_minor as price_minor' : ''}
        from variant v join product p on p.id = v.product_id
        ${price ? 'left join variant_price vp on vp.variant_id = v.id and vp.currency = ?' : ''}
-      where v.id in (${placeholders(ids.length)})
+      where v.id = any(?::uuid[])
       order by v.id${options.lock ? ' for update of v' : ''}`,
-    price ? [options.priceIn, ...ids] : ids,
+    price ? [options.priceIn, ids] : [ids],
   );
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
+import { queryPrepared } from '../db/prepared';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { InvalidPrice } from '../catalog/catalog.errors';
 import { ShippingMethod, ShippingRate } from './shipping-method.entity';
@@ -38,7 +39,8 @@ export class ShippingService {
     const country = destination.country.toUpperCase();
     const currency = destination.currency.toUpperCase();
     // Plain rows: checkout prices shipping on its hot path, where hydrating entities costs more than the query.
-    const rates: Array<{ method_id: string; method_name: string; region: string | null; amount_minor: number }> = await this.em.execute(
+    const rates = await queryPrepared<{ method_id: string; method_name: string; region: string | null; amount_minor: number }>(
+      this.em,
       `select r.method_id, m.name as method_name, r.region, r.amount_minor
          from shipping_rate r join shipping_method m on m.id = r.method_id
         where r.country = ? and r.currency = ? and m.active`,
