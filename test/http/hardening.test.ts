@@ -87,6 +87,17 @@ describe('limits on what one GraphQL request may ask for', () => {
       message: expect.stringMatching(/^Query cost limit of 10000 exceeded, found 12300\./),
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
+    // Costs are remembered per document and page size: sending both again answers the same.
+    expect((await post(app, { query, variables: { first: 10 } })).status).toBe(200);
+    expect((await post(app, { query, variables: { first: 100 } })).status).toBe(400);
+    expect((await post(app, { query, variables: { first: 'many' } })).body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('prices a skipped selection by the @include flag in its variables', async () => {
+    const query = `query Maybe($wide: Boolean!) { products(first: 100) { edges { node { id ... @include(if: $wide) { ${'name '.repeat(120)} } } } } }`;
+    expect((await post(app, { query, variables: { wide: false } })).status).toBe(200);
+    expect((await post(app, { query, variables: { wide: true } })).status).toBe(400);
+    expect((await post(app, { query, variables: { wide: false } })).status).toBe(200);
   });
 
   it('refuses fragments that spread into more selections than the cost analysis will walk', async () => {
