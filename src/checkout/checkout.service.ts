@@ -12,6 +12,8 @@ import { quantitiesByVariant, readVariants, type LockedVariant } from '../catalo
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
+import { Customer } from '../auth/customer.entity';
+import { newEntity } from '../db/base.entity';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
 import { Payment, PaymentMethod } from '../payments/payment.entity';
 import { PROVIDER_METHODS, type PaymentsService, type ProviderHandoff } from '../payments/payments.service';
@@ -295,10 +297,9 @@ export class CheckoutService {
     const cashOnDelivery = draft.method === PaymentMethod.CASH_ON_DELIVERY;
     // Built in memory, written below in one statement: the unit of work would spend more CPU
     // computing change sets for four tables than PostgreSQL spends inserting the rows.
-    const detached = { persist: false } as const;
-    const order = this.em.create(Order, {
+    const order = newEntity(Order, {
       orderNumber: this.nextOrderNumber(now),
-      customer: isSignedIn(this.viewer) ? this.viewer.customerId : null,
+      customer: isSignedIn(this.viewer) ? this.em.getReference(Customer, this.viewer.customerId) : null,
       status: cashOnDelivery ? OrderStatus.PAYMENT_ON_DELIVERY : OrderStatus.PENDING_PAYMENT,
       currency,
       paymentMethod: draft.method,
@@ -320,11 +321,11 @@ export class CheckoutService {
       requestHash: draft.idempotency?.hash ?? null,
       createdAt: now,
       updatedAt: now,
-    }, detached);
+    });
     const lines = items.map((item, position) => {
       const variant = byId.get(item.variantId)!;
       const unitPrice = variant.price_minor!;
-      return this.em.create(OrderLine, {
+      return newEntity(OrderLine, {
         order,
         position,
         productId: variant.product_id,
@@ -338,9 +339,9 @@ export class CheckoutService {
         customization: item.customization ?? null,
         createdAt: now,
         updatedAt: now,
-      }, detached);
+      });
     });
-    const placed = this.em.create(OrderStatusChange, {
+    const placed = newEntity(OrderStatusChange, {
       order,
       fromStatus: null,
       toStatus: order.status,
@@ -348,8 +349,8 @@ export class CheckoutService {
       reason: cashOnDelivery ? 'Order placed, to be paid in cash on delivery' : 'Order placed',
       createdAt: now,
       updatedAt: now,
-    }, detached);
-    const payment = this.em.create(Payment, {
+    });
+    const payment = newEntity(Payment, {
       order,
       method: draft.method,
       provider: draft.provider,
@@ -357,7 +358,7 @@ export class CheckoutService {
       currency,
       createdAt: now,
       updatedAt: now,
-    }, detached);
+    });
 
     const outcome = await placeOrderRows(this.em, { order, lines, placed, payment, requested, viewer: this.viewer });
     if ('short' in outcome) {
