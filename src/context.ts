@@ -29,12 +29,25 @@ export interface Context {
   services: ReturnType<typeof createServices>;
 }
 
+/** Each module's loaders are made when a resolver first asks: a checkout needs only the orders'. */
 function createLoaders(em: EntityManager) {
+  let catalog: ReturnType<typeof createCatalogLoaders> | undefined;
+  let cart: ReturnType<typeof createCartLoaders> | undefined;
+  let orders: ReturnType<typeof createOrderLoaders> | undefined;
+  let shipping: ReturnType<typeof createShippingLoaders> | undefined;
   return {
-    catalog: createCatalogLoaders(em),
-    cart: createCartLoaders(em),
-    orders: createOrderLoaders(em),
-    shipping: createShippingLoaders(em),
+    get catalog() {
+      return (catalog ??= createCatalogLoaders(em));
+    },
+    get cart() {
+      return (cart ??= createCartLoaders(em));
+    },
+    get orders() {
+      return (orders ??= createOrderLoaders(em));
+    },
+    get shipping() {
+      return (shipping ??= createShippingLoaders(em));
+    },
   };
 }
 

@@ -62,6 +62,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const app = express();
   app.disable('x-powered-by');
+  // An ETag is a hash of every response body; GraphQL POST answers are never revalidated with it.
+  app.set('etag', false);
   // Behind a load balancer every guest would otherwise share its IP, and one rate-limit budget.
   app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);

@@ -299,7 +299,7 @@ export class CheckoutService {
     // computing change sets for four tables than PostgreSQL spends inserting the rows.
     const order = newEntity(Order, {
       orderNumber: this.nextOrderNumber(now),
-      customer: isSignedIn(this.viewer) ? this.em.getReference(Customer, this.viewer.customerId) : null,
+      customer: isSignedIn(this.viewer) ? newEntity(Customer, { id: this.viewer.customerId }) : null,
       status: cashOnDelivery ? OrderStatus.PAYMENT_ON_DELIVERY : OrderStatus.PENDING_PAYMENT,
       currency,
       paymentMethod: draft.method,

@@ -20,6 +20,6 @@ export abstract class BaseEntity<Defaults extends string = never> {
  * A new entity that no EntityManager knows, for rows the caller writes with its own SQL (the
  * checkout's order). Cheaper than em.create, which hydrates every value and links relations.
  */
-export function newEntity<T extends BaseEntity<string>>(Entity: new () => T, values: Partial<T>): T {
+export function newEntity<T extends object>(Entity: new () => T, values: Partial<T>): T {
   return Object.assign(new Entity(), values);
 }
