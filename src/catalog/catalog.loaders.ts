@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { Money } from '../common/money.types';
 import { Category } from './category.entity';
 import { Product } from './product.entity';
-import { VariantPrice } from './variant-price.entity';
 import { Variant } from './variant.entity';
 
 /** Groups `items` by `keyOf` in the order of `keys`, as DataLoader batch functions must return. */
@@ -13,46 +13,77 @@ export function groupByKeys<K, T>(keys: readonly K[], items: T[], keyOf: (item: 
 }
 
 /**
- * What a catalog page reads of a variant and its prices: plain values, not managed entities.
- * A page of 50 products has hundreds of variant and price rows; hydrating them into the
- * identity map cost more CPU than the queries (measured with npm run bench). Entities
- * satisfy these shapes too, so resolvers take either.
+ * What a catalog page reads of products and variants: plain values, not managed entities.
+ * A page of 50 products has hundreds of rows; hydrating them into the identity map cost
+ * more CPU than the queries (measured with npm run bench). Entities satisfy these shapes
+ * too, so resolvers take either.
  */
+export type ProductView = Pick<Product, 'id' | 'name' | 'slug' | 'description' | 'imageUrls' | 'status' | 'createdAt' | 'updatedAt'>;
 export type VariantView = Pick<Variant, 'id' | 'sku' | 'options' | 'position' | 'stockOnHand' | 'stockReserved'> & { product: { id: string } };
-export type PriceView = Pick<VariantPrice, 'currency' | 'amountMinor'>;
 
 /** One SQL statement per relation per request, however many products a page shows. */
 export function createCatalogLoaders(em: EntityManager) {
   const rows = <T>(query: Knex.QueryBuilder) => em.getConnection().execute(query) as Promise<T[]>;
+  // Every variant's prices this request has read, as the Money the price fields return.
+  const pricesRead = new Map<string, Money[]>();
+
+  const pricesByVariantId = new DataLoader<string, Money[]>(async (variantIds) => {
+    const found = await rows<{ variant_id: string; currency: string; amount_minor: number }>(
+      em.getKnex().select('variant_id', 'currency', 'amount_minor').from('variant_price').whereIn('variant_id', [...variantIds]).orderBy('currency'),
+    );
+    const prices = groupByKeys(variantIds, found, (p) => p.variant_id).map((group) => group.map((p) => new Money(p.amount_minor, p.currency)));
+    variantIds.forEach((id, i) => pricesRead.set(id, prices[i]));
+    return prices;
+  });
+
   return {
+    /**
+     * Variants come with their prices, in one statement: a page of 50 products asks the
+     * database once for both, and its price fields then answer without waiting for a loader.
+     */
     variantsByProductId: new DataLoader<string, VariantView[]>(async (productIds) => {
-      const found = await rows<{ id: string; product_id: string; sku: string; options: VariantView['options']; position: number; stock_on_hand: number; stock_reserved: number }>(
-        em
-          .getKnex()
-          .select('id', 'product_id', 'sku', 'options', 'position', 'stock_on_hand', 'stock_reserved')
-          .from('variant')
-          .whereIn('product_id', [...productIds])
-          .orderBy([{ column: 'product_id' }, { column: 'position' }]),
+      const knex = em.getKnex();
+      const found = await rows<{
+        id: string;
+        product_id: string;
+        sku: string;
+        options: VariantView['options'];
+        position: number;
+        stock_on_hand: number;
+        stock_reserved: number;
+        prices: Array<[currency: string, amountMinor: number]>;
+      }>(
+        knex
+          .select('v.id', 'v.product_id', 'v.sku', 'v.options', 'v.position', 'v.stock_on_hand', 'v.stock_reserved')
+          .select(
+            knex.raw(
+              `(select coalesce(json_agg(json_build_array(vp.currency, vp.amount_minor) order by vp.currency), '[]')
+                from variant_price vp where vp.variant_id = v.id) as prices`,
+            ),
+          )
+          .from('variant as v')
+          .whereIn('v.product_id', [...productIds])
+          .orderBy([{ column: 'v.product_id' }, { column: 'v.position' }]),
       );
-      const variants = found.map((r): VariantView => ({
-        id: r.id,
-        sku: r.sku,
-        options: r.options,
-        position: r.position,
-        stockOnHand: r.stock_on_hand,
-        stockReserved: r.stock_reserved,
-        product: { id: r.product_id },
-      }));
+      const variants = found.map((r): VariantView => {
+        pricesRead.set(r.id, r.prices.map(([currency, amountMinor]) => new Money(amountMinor, currency)));
+        return {
+          id: r.id,
+          sku: r.sku,
+          options: r.options,
+          position: r.position,
+          stockOnHand: r.stock_on_hand,
+          stockReserved: r.stock_reserved,
+          product: { id: r.product_id },
+        };
+      });
       return groupByKeys(productIds, variants, (v) => v.product.id);
     }),
 
-    pricesByVariantId: new DataLoader<string, PriceView[]>(async (variantIds) => {
-      const found = await rows<{ variant_id: string; currency: string; amount_minor: number }>(
-        em.getKnex().select('variant_id', 'currency', 'amount_minor').from('variant_price').whereIn('variant_id', [...variantIds]).orderBy('currency'),
-      );
-      const prices = found.map((r) => ({ variantId: r.variant_id, currency: r.currency, amountMinor: r.amount_minor }));
-      return groupByKeys(variantIds, prices, (p) => p.variantId);
-    }),
+    pricesByVariantId,
+
+    /** A variant's prices: at once when this request has read them, else through the loader. */
+    pricesOf: (variantId: string): Money[] | Promise<Money[]> => pricesRead.get(variantId) ?? pricesByVariantId.load(variantId),
 
     categoriesByProductId: new DataLoader<string, Category[]>(async (productIds) => {
       const rows: Array<{ product_id: string } & Record<string, unknown>> = await em

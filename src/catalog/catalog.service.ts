@@ -14,6 +14,7 @@ import {
   ProductNotFound,
   VariantNotFound,
 } from './catalog.errors';
+import type { ProductView } from './catalog.loaders';
 import { Category } from './category.entity';
 import { Product, ProductStatus } from './product.entity';
 import { VariantPrice } from './variant-price.entity';
@@ -68,6 +69,33 @@ function sortSpec(sort: ProductSortOrder, currency: string | undefined): SortSpe
   }
 }
 
+/** A row of the product page query: the product's columns, its sort value as text for the cursor. */
+interface ProductRow {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  image_urls: string[];
+  status: ProductStatus;
+  /** Timestamps arrive as text: the ORM's driver settings leave parsing them to the ORM. */
+  created_at: string;
+  updated_at: string;
+  cursor_value: string;
+}
+
+function productView(row: ProductRow): ProductView {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    description: row.description,
+    imageUrls: row.image_urls,
+    status: row.status,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_STOCK = 1_000_000_000;
 
@@ -104,7 +132,7 @@ export interface UpdateProductCommand {
 export class CatalogService {
   constructor(private readonly em: EntityManager) {}
 
-  async listProducts(query: ProductQuery): Promise<Page<Product>> {
+  async listProducts(query: ProductQuery): Promise<Page<ProductView>> {
     const limit = pageSize(query.first);
     if ((query.sort === 'PRICE_ASC' || query.sort === 'PRICE_DESC') && !query.currency) {
       throw badUserInput('Sorting by price needs the "currency" argument.', 'currency');
@@ -127,12 +155,11 @@ export class CatalogService {
     ]);
     page.limit(limit + 1);
 
-    const rows: Array<Record<string, unknown>> = await this.em.getConnection().execute(page);
+    const rows: ProductRow[] = await this.em.getConnection().execute(page);
     const hasNextPage = rows.length > limit;
-    const edges = rows.slice(0, limit).map(({ sort_value, cursor_value, ...columns }) => {
-      const node = this.em.map(Product, columns);
-      const cursorValue = spec.cursorType === 'number' ? Number(cursor_value) : String(cursor_value);
-      return { node, cursor: encodeCursor(query.sort, [cursorValue, node.id]) };
+    const edges = rows.slice(0, limit).map((row) => {
+      const cursorValue = spec.cursorType === 'number' ? Number(row.cursor_value) : row.cursor_value;
+      return { node: productView(row), cursor: encodeCursor(query.sort, [cursorValue, row.id]) };
     });
     return {
       edges,

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { toConnection } from '../common/pagination.types';
 import { ProductStatus, type Product } from './product.entity';
 import type { Category } from './category.entity';
-import type { VariantView } from './catalog.loaders';
+import type { ProductView, VariantView } from './catalog.loaders';
 import { CategoryType, ProductConnection, ProductFilter, ProductSort, ProductType, VariantType } from './catalog.types';
 
 @ArgsType()
@@ -57,12 +57,12 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => [VariantType])
-  variants(@Root() product: Product, @Ctx() { loaders }: Context): Promise<VariantView[]> {
+  variants(@Root() product: ProductView, @Ctx() { loaders }: Context): Promise<VariantView[]> {
     return loaders.catalog.variantsByProductId.load(product.id);
   }
 
   @FieldResolver(() => [CategoryType])
-  categories(@Root() product: Product, @Ctx() { loaders }: Context): Promise<Category[]> {
+  categories(@Root() product: ProductView, @Ctx() { loaders }: Context): Promise<Category[]> {
     return loaders.catalog.categoriesByProductId.load(product.id);
   }
 }

@@ -10,21 +10,21 @@ import { ProductType, StockLevel, VariantType } from './catalog.types';
 @Resolver(() => VariantType)
 export class VariantResolver {
   @FieldResolver(() => Money, { nullable: true, description: 'The price in this currency; null when the variant is not priced in it.' })
-  async price(
+  price(
     @Root() variant: VariantView,
     @Arg('currency', () => CurrencyResolver) currency: string,
     @Ctx() { loaders }: Context,
-  ): Promise<Money | null> {
+  ): Money | null | Promise<Money | null> {
+    // Synchronous when the variant came with its prices (a product page): no promise per field.
     const code = currency.toUpperCase();
-    const prices = await loaders.catalog.pricesByVariantId.load(variant.id);
-    const price = prices.find((p) => p.currency === code);
-    return price ? new Money(price.amountMinor, price.currency) : null;
+    const inCurrency = (prices: Money[]) => prices.find((p) => p.currency === code) ?? null;
+    const prices = loaders.catalog.pricesOf(variant.id);
+    return prices instanceof Promise ? prices.then(inCurrency) : inCurrency(prices);
   }
 
   @FieldResolver(() => [Money], { description: 'Every currency the variant is priced in.' })
-  async prices(@Root() variant: VariantView, @Ctx() { loaders }: Context): Promise<Money[]> {
-    const prices = await loaders.catalog.pricesByVariantId.load(variant.id);
-    return prices.map((p) => new Money(p.amountMinor, p.currency));
+  prices(@Root() variant: VariantView, @Ctx() { loaders }: Context): Money[] | Promise<Money[]> {
+    return loaders.catalog.pricesOf(variant.id);
   }
 
   @FieldResolver(() => Int, { description: 'Units that can be bought now: on hand minus reserved.' })

@@ -26,22 +26,24 @@ export function isSaleCurrency(currency: string): boolean {
   return currencyExponent(currency) !== undefined;
 }
 
-const formatters = new Map<string, Intl.NumberFormat>();
+// Per currency, made once: looking up the exponent searches the ISO table, which showed in profiles.
+const formats = new Map<string, { formatter: Intl.NumberFormat; divisor: number }>();
 
 /** "$12.50", "¥1,200", "KWD 1.250": the ISO exponent decides the decimals, not the locale. */
 export function formatMoney({ amountMinor, currency }: MoneyValue): string {
-  const exponent = currencyExponent(currency) ?? 2;
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', {
+  let format = formats.get(currency);
+  if (!format) {
+    const exponent = currencyExponent(currency) ?? 2;
+    const formatter = new Intl.NumberFormat('en-US', {
       style: 'currency',
       currency,
       minimumFractionDigits: exponent,
       maximumFractionDigits: exponent,
     });
-    formatters.set(currency, formatter);
+    format = { formatter, divisor: 10 ** exponent };
+    formats.set(currency, format);
   }
-  return formatter.format(amountMinor / 10 ** exponent);
+  return format.formatter.format(amountMinor / format.divisor);
 }
 
 /** Largest amount the API accepts: Postgres `integer` and GraphQL `Int` are both 32-bit. */

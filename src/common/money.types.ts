@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { CurrencyResolver } from 'graphql-scalars';
 import { formatMoney, type MoneyValue } from './money';
 
-@ObjectType({ description: 'An amount in the minor unit of its currency (cents; yen for JPY).' })
+@ObjectType({ description: 'An amount in the minor unit of its currency (cents; yen for JPY).', simpleResolvers: true })
 export class Money implements MoneyValue {
   @Field(() => Int)
   amountMinor: number;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { Page } from './pagination';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
