@@ -9,6 +9,8 @@ import type pg from 'pg';
  */
 export interface CpuTimes {
   mainThreadMs: number;
+  /** The process's other threads: the HTTP load generator's worker (API runs only) and V8's GC helpers. */
+  otherThreadsMs: number;
   postgresMs: number;
 }
 
@@ -47,7 +49,16 @@ export async function cpuMeter(pool: pg.Pool): Promise<CpuMeter | undefined> {
     }
     return ticks * tickMs;
   };
-  return { read: () => ({ mainThreadMs: mainThread(), postgresMs: postgres() }) };
+  const wholeProcess = () => {
+    const { utime, stime } = stat(process.pid);
+    return (utime + stime) * tickMs;
+  };
+  return {
+    read: () => {
+      const main = mainThread();
+      return { mainThreadMs: main, otherThreadsMs: wholeProcess() - main, postgresMs: postgres() };
+    },
+  };
 }
 
 function stat(pid: number, file = `/proc/${pid}/stat`) {

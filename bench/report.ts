@@ -62,6 +62,8 @@ export class Report {
     const postgres = comparison.median((r) => r.cpu!.postgresMs / r.completed);
     this.row(`CPU ms per ${unit}: Node main thread`, fixed(node.api, 2), fixed(node.sql, 2), times(node.ratio));
     this.row(`CPU ms per ${unit}: PostgreSQL`, fixed(postgres.api, 2), fixed(postgres.sql, 2), times(postgres.ratio));
+    const others = comparison.median((r) => r.cpu!.otherThreadsMs / r.completed);
+    this.row(`CPU ms per ${unit}: load generator and GC threads`, fixed(others.api, 2), fixed(others.sql, 2));
   }
 
   print(run: { heading: string[]; checkoutStatements: string[]; profiles: ProfileReport[]; footer: string }): void {

@@ -145,7 +145,13 @@ async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu
     const before = cpu?.read();
     const result = await load();
     const after = cpu?.read();
-    if (before && after) result.cpu = { mainThreadMs: after.mainThreadMs - before.mainThreadMs, postgresMs: after.postgresMs - before.postgresMs };
+    if (before && after) {
+      result.cpu = {
+        mainThreadMs: after.mainThreadMs - before.mainThreadMs,
+        otherThreadsMs: after.otherThreadsMs - before.otherThreadsMs,
+        postgresMs: after.postgresMs - before.postgresMs,
+      };
+    }
     return result;
   };
   return {
