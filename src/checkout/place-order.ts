@@ -26,6 +26,9 @@ export interface OrderRows {
   viewer: Viewer;
 }
 
+/** The statement's text for a guest and for a signed-in customer, built on first use. */
+const statements = new Map<'customer' | 'guest', string>();
+
 /**
  * Reserves the order's stock and writes the order in one statement, which PostgreSQL runs
  * atomically without a transaction around it: either everything below happens or nothing does.
@@ -135,9 +138,12 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
   const ids = [...rows.requested.keys()];
   const quantities = ids.map((id) => rows.requested.get(id));
 
-  const [outcome] = await queryPrepared<{ placed: boolean; short: ShortLine[] | null }>(
-    em,
-    `with wanted as (
+  // The text depends only on whether a customer row comes along (the rows' keys are fixed),
+  // so it is built once per shape: the same string each time is cheap to look up and prepare.
+  const shape = customer ? 'customer' : 'guest';
+  let sql = statements.get(shape);
+  if (!sql) {
+    sql = `with wanted as (
        select * from unnest(?::uuid[], ?::int[]) as w(variant_id, quantity)
      ), locked as materialized (
        select v.id, v.stock_on_hand, v.stock_reserved
@@ -167,7 +173,12 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
        insert into order_line (${lineColumns})
        select ${lineColumns} from json_populate_recordset(null::order_line, ?::json) where (select ok from go)
      )
-     select (select ok from go) as placed, (select json_agg(short) from short) as short`,
+     select (select ok from go) as placed, (select json_agg(short) from short) as short`;
+    statements.set(shape, sql);
+  }
+  const [outcome] = await queryPrepared<{ placed: boolean; short: ShortLine[] | null }>(
+    em,
+    sql,
     [
       ids,
       quantities,
