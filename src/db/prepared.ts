@@ -19,8 +19,9 @@ function statementName(sql: string): string {
  * every request: for checkout's statement, planning cost more than executing it (npm run
  * bench). MikroORM's own `execute` inlines values into the text, so it cannot do this; failures
  * still come out as MikroORM's exceptions (UniqueConstraintViolationException and the rest).
- * The texts must be few and fixed: values go in parameters, never into the text. Inside
- * `em.transactional` it runs in that transaction.
+ * The texts must be few and fixed: values go in parameters, never into the text. They name
+ * their columns (no `select *`), so a migration that alters a table makes PostgreSQL plan them
+ * again instead of failing them. Inside `em.transactional` it runs in that transaction.
  */
 export async function queryPrepared<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   try {

@@ -48,7 +48,7 @@ export class PaymentsService {
   }
 
   /**
-   * Runs after the checkout transaction committed, never inside it. If Stripe fails, the
+   * Runs after the checkout statement committed, never inside a transaction. If Stripe fails, the
    * order is canceled and its stock released: no order is left waiting for a payment that
    * cannot happen.
    */
