@@ -5,17 +5,19 @@ import type { OptionValue } from './variant.entity';
 
 /**
  * How stock moves, in one place. A variant row holds `stock_on_hand` (in the warehouse) and
- * `stock_reserved` (held by unpaid orders); available = on hand - reserved. Every function
+ * `stock_reserved` (held by unpaid orders); available = on hand - reserved. Every movement
  * here runs inside the caller's transaction and first locks the variant rows in id order,
  * so two transactions touching the same variants queue instead of deadlocking. That holds
  * only if a transaction takes all its variant locks in one call: one that moves several
  * orders must lock the union of their variants first (see OrderLifecycle.expireOverdue).
  *
- *   checkout           reserve: reserved += q      (refused if q > available; done by the
- *                      statement that writes the order, under the same locks: checkout/place-order.ts)
+ *   checkout           reserve: reserved += q      (refused if q > available)
  *   cancel/expire/fail release: reserved -= q
  *   paid               sell:    reserved -= q, on hand -= q
  *   late pay reinstated sell from available: on hand -= q   (caller checked availability)
+ *
+ * The one movement not written here is checkout's reserve: it is part of the single statement
+ * that writes the order (checkout/place-order.ts), under the same id-order locks.
  */
 
 export interface LockedVariant {
