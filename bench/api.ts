@@ -81,20 +81,20 @@ export interface CheckoutLine {
   quantity: number;
 }
 
-/** A 1..n line MANUAL_TRANSFER checkout in USD to New York, as JSON for a POST body. */
+/** A 1..n line MANUAL_TRANSFER checkout in USD to New York: the CHECKOUT operation's input. */
+export function checkoutInput(lines: CheckoutLine[], buyerIndex: number) {
+  return {
+    items: lines,
+    currency: 'USD',
+    buyer: { name: `Buyer ${buyerIndex}`, email: `${benchCustomerId(buyerIndex)}@example.com`, phone: '+1-305-555-0100' },
+    shippingAddress: SHIPPING_ADDRESS,
+    payment: { method: 'MANUAL_TRANSFER' as const, provider: 'zelle' },
+  };
+}
+
+/** The same checkout as JSON for a POST body. */
 export function checkoutBody(lines: CheckoutLine[], buyerIndex: number): string {
-  return JSON.stringify({
-    query: CHECKOUT,
-    variables: {
-      input: {
-        items: lines,
-        currency: 'USD',
-        buyer: { name: `Buyer ${buyerIndex}`, email: `${benchCustomerId(buyerIndex)}@example.com`, phone: '+1-305-555-0100' },
-        shippingAddress: SHIPPING_ADDRESS,
-        payment: { method: 'MANUAL_TRANSFER', provider: 'zelle' },
-      },
-    },
-  });
+  return JSON.stringify({ query: CHECKOUT, variables: { input: checkoutInput(lines, buyerIndex) } });
 }
 
 export const jsonHeaders = (token?: string): Record<string, string> => ({

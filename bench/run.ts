@@ -20,6 +20,7 @@ import {
   type CheckoutLine,
 } from './api';
 import { runConcurrently } from './concurrent';
+import { inProcessCheckout } from './in-process';
 import { cpuMeter, type CpuMeter } from './cpu';
 import { createBenchDatabase } from './database';
 import { runHttpLoad, type HttpLoadPlan, type LoadResult } from './http-load';
@@ -184,6 +185,11 @@ function apiCheckouts(bench: Bench, clients: number, amount: number, linesOf = (
   });
 }
 
+function inProcessCheckouts(bench: Bench, clients: number, amount: number) {
+  const log = pino({ level: 'silent' });
+  return bench.sqlLoad({ clients, amount, work: (c) => inProcessCheckout(bench.server, bench.config, log, c, pairOf(bench, c)) });
+}
+
 function sqlCheckouts(bench: Bench, clients: number, amount: number, linesOf = (c: number) => pairOf(bench, c)) {
   return bench.sqlLoad({ clients, amount, work: async (c) => (await sqlCheckout(bench.pool, benchCustomerId(c), linesOf(c))).outcome });
 }
@@ -225,9 +231,19 @@ function expectOnlySales(bench: Bench, name: string, results: LoadResult[]) {
 async function checkoutThroughput(bench: Bench) {
   progress(`1. checkout throughput, ${CLIENTS} clients`);
   const amount = checkoutsFor(CLIENTS, SETTINGS.checkouts);
-  const runs = await compare(SETTINGS.rounds, () => apiCheckouts(bench, CLIENTS, amount), () => sqlCheckouts(bench, CLIENTS, amount));
+  // A third side each round: the checkout service without the HTTP and GraphQL layers.
+  const runs = new Comparison();
+  const inProcess = new Comparison();
+  for (let round = 0; round < SETTINGS.rounds; round += 1) {
+    runs.api.push(await apiCheckouts(bench, CLIENTS, amount));
+    const sql = await sqlCheckouts(bench, CLIENTS, amount);
+    runs.sql.push(sql);
+    inProcess.sql.push(sql);
+    inProcess.api.push(await inProcessCheckouts(bench, CLIENTS, amount));
+  }
   expectOnlySales(bench, 'checkout (API)', runs.api);
   expectOnlySales(bench, 'checkout (SQL)', runs.sql);
+  expectOnlySales(bench, 'checkout (service in-process)', inProcess.api);
   const rate = runs.median(ordersPerSecond);
   const p50 = runs.median((r) => r.p50Ms);
   const p99 = runs.median((r) => r.p99Ms);
@@ -236,6 +252,12 @@ async function checkoutThroughput(bench: Bench) {
   report.row('orders/s', fixed(rate.api), fixed(rate.sql), times(rate.ratio));
   report.row('latency p50 / p99 (ms)', `${fixed(p50.api, 1)} / ${fixed(p99.api, 1)}`, `${fixed(p50.sql, 1)} / ${fixed(p99.sql, 1)}`, times(p50.ratio));
   report.cpuRows(runs, 'order');
+  const serviceRate = inProcess.median(ordersPerSecond);
+  report.row('orders/s, checkout service in-process (no HTTP, GraphQL)', fixed(serviceRate.api), fixed(serviceRate.sql), times(serviceRate.ratio));
+  if (inProcess.api.every((r) => r.cpu)) {
+    const node = inProcess.median((r) => r.cpu!.mainThreadMs / r.completed);
+    report.row('  CPU ms per order: Node main thread', fixed(node.api, 2), fixed(node.sql, 2), times(node.ratio));
+  }
 }
 
 /** 2. Every client buys one unit of the same variant until it sells out; nothing may be oversold. */
