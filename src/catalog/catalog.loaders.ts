@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Money } from '../common/money.types';
+import { queryPrepared } from '../db/prepared';
 import { Category } from './category.entity';
 import { Product } from './product.entity';
 import { Variant } from './variant.entity';
@@ -42,8 +43,7 @@ export function createCatalogLoaders(em: EntityManager) {
      * database once for both, and its price fields then answer without waiting for a loader.
      */
     variantsByProductId: new DataLoader<string, VariantView[]>(async (productIds) => {
-      const knex = em.getKnex();
-      const found = await rows<{
+      const found = await queryPrepared<{
         id: string;
         product_id: string;
         sku: string;
@@ -53,17 +53,14 @@ export function createCatalogLoaders(em: EntityManager) {
         stock_reserved: number;
         prices: Array<[currency: string, amountMinor: number]>;
       }>(
-        knex
-          .select('v.id', 'v.product_id', 'v.sku', 'v.options', 'v.position', 'v.stock_on_hand', 'v.stock_reserved')
-          .select(
-            knex.raw(
-              `(select coalesce(json_agg(json_build_array(vp.currency, vp.amount_minor) order by vp.currency), '[]')
-                from variant_price vp where vp.variant_id = v.id) as prices`,
-            ),
-          )
-          .from('variant as v')
-          .whereIn('v.product_id', [...productIds])
-          .orderBy([{ column: 'v.product_id' }, { column: 'v.position' }]),
+        em,
+        `select v.id, v.product_id, v.sku, v.options, v.position, v.stock_on_hand, v.stock_reserved,
+                (select coalesce(json_agg(json_build_array(vp.currency, vp.amount_minor) order by vp.currency), '[]')
+                   from variant_price vp where vp.variant_id = v.id) as prices
+           from variant v
+          where v.product_id = any(?::uuid[])
+          order by v.product_id, v.position`,
+        [[...productIds]],
       );
       const variants = found.map((r): VariantView => {
         pricesRead.set(r.id, r.prices.map(([currency, amountMinor]) => new Money(amountMinor, currency)));

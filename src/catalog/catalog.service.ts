@@ -4,6 +4,7 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { badUserInput, decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { queryPrepared } from '../db/prepared';
 import { isUuid } from '../common/ids';
 import {
   CategoryNotFound,
@@ -155,7 +156,9 @@ export class CatalogService {
     ]);
     page.limit(limit + 1);
 
-    const rows: ProductRow[] = await this.em.getConnection().execute(page);
+    const { sql, bindings } = page.toSQL();
+    // A page is asked for far more often than anything else: prepared, per sort and filter shape.
+    const rows = await queryPrepared<ProductRow>(this.em, sql, [...bindings]);
     const hasNextPage = rows.length > limit;
     const edges = rows.slice(0, limit).map((row) => {
       const cursorValue = spec.cursorType === 'number' ? Number(row.cursor_value) : row.cursor_value;
