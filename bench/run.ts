@@ -39,6 +39,7 @@ const QUICK = process.argv.includes('--quick');
 const SETTINGS = QUICK
   ? { rounds: 1, checkouts: 200, scalingCheckouts: 100, pages: 100, hotStock: 200 }
   : { rounds: 3, checkouts: 600, scalingCheckouts: 300, pages: 300, hotStock: 600 };
+const WARM_UP = { checkouts: 600, pages: 300 };
 const CLIENTS = 32;
 const SCALING = [1, 8, 32, 128];
 const CART_SIZES = [1, 5, 20];
@@ -96,10 +97,13 @@ async function main() {
         rows: [{ server_version: version }],
       } = await pool.query<{ server_version: string }>('show server_version');
 
+      // The same warm-up for both modes: with less, V8 is still compiling the server's hot
+      // paths during the first measured run, and a quick run's API figures came out low.
       progress('warming up');
-      await apiCheckouts(bench, CLIENTS, SETTINGS.checkouts / 2);
-      await sqlCheckouts(bench, CLIENTS, SETTINGS.checkouts / 2);
-      await apiPages(bench, SETTINGS.pages / 2);
+      await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+      await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+      await inProcessCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+      await apiPages(bench, WARM_UP.pages);
 
       await checkoutThroughput(bench);
       await hotSku(bench);
