@@ -36,7 +36,8 @@ const statements = new Map<'customer' | 'guest', string>();
  * - `locked` locks the variant rows in id order, as every stock movement does (catalog/stock.ts),
  *   so concurrent checkouts queue instead of deadlocking; `short` holds any line that wants more
  *   than is available under those locks. Checkout validated availability from an unlocked read
- *   just before; this is the check that makes overselling impossible.
+ *   just before; this is the check that makes overselling impossible. Prices and product status
+ *   come from that read: a checkout that read them before a staff change is ordered before it.
  * - A cart checkout closes the cart in the same statement; a cart closed by a concurrent
  *   checkout writes nothing.
  * - Only when nothing is short (and the cart was closed) does it reserve the stock and insert the
