@@ -1,6 +1,7 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer } from '../auth/customer.entity';
 import { actorOf, isSignedIn, type Viewer } from '../auth/viewer';
 import type { Cart } from '../cart/cart.entity';
 import { CartNotFound } from '../cart/cart.errors';
@@ -12,7 +13,6 @@ import { quantitiesByVariant, readVariants, type LockedVariant } from '../catalo
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
-import { Customer } from '../auth/customer.entity';
 import { newEntity } from '../db/base.entity';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
 import { Payment, PaymentMethod } from '../payments/payment.entity';
@@ -82,6 +82,18 @@ export interface PlacedOrder {
   replayed: boolean;
   /** What this checkout just wrote, so the response need not read it back. */
   written?: { lines: OrderLine[]; history: OrderStatusChange[] };
+}
+
+/** An order checked and priced, its rows built in memory, not yet written. */
+interface OrderDraft {
+  order: Order;
+  lines: OrderLine[];
+  placed: OrderStatusChange;
+  payment: Payment;
+  /** Units per variant, each variant once. */
+  requested: Map<string, number>;
+  /** The variants as read. */
+  variants: Map<string, LockedVariant>;
 }
 
 export interface CheckoutSettings {
@@ -174,20 +186,25 @@ export class CheckoutService {
     const itemError = validateItems(items);
     if (itemError) return itemError;
 
+    const draft = await this.draftOrder({
+      items,
+      cartId,
+      currency,
+      buyer,
+      address,
+      notes,
+      method,
+      provider: command.payment.provider?.trim() || (PROVIDER_METHODS.has(method) ? 'stripe' : null),
+      shippingMethodId: command.shippingMethodId ?? null,
+      idempotency,
+    });
+    if (!('order' in draft)) return draft;
+
+    // Only the write is retried: a taken order number changes nothing that was read or checked.
     for (let attempt = 1; attempt <= ORDER_NUMBER_ATTEMPTS; attempt += 1) {
+      draft.order.orderNumber = this.nextOrderNumber(draft.order.createdAt);
       try {
-        const written = await this.writeOrder({
-          items,
-          cartId,
-          currency,
-          buyer,
-          address,
-          notes,
-          method,
-          provider: command.payment.provider?.trim() || (PROVIDER_METHODS.has(method) ? 'stripe' : null),
-          shippingMethodId: command.shippingMethodId ?? null,
-          idempotency,
-        });
+        const written = await this.writeOrder(draft);
         // The cart was closed by a concurrent checkout: if that was this request's retry, answer with its order.
         if (written instanceof CartNotFound && idempotency) return (await this.replay(idempotency)) ?? written;
         return written;
@@ -241,7 +258,11 @@ export class CheckoutService {
     return { order, payment, replayed: true };
   }
 
-  private async writeOrder(draft: {
+  /**
+   * Reads the variants and shipping rates, checks and prices everything, and builds the order's
+   * rows in memory; nothing is written yet. The order number is given at each write attempt.
+   */
+  private async draftOrder(draft: {
     items: CheckoutItem[];
     cartId: string | null;
     currency: string;
@@ -252,7 +273,7 @@ export class CheckoutService {
     provider: string | null;
     shippingMethodId: string | null;
     idempotency?: { scope: string; key: string; hash: string };
-  }): Promise<PlacedOrder | CheckoutFailure> {
+  }): Promise<OrderDraft | CheckoutFailure> {
     const { items, currency } = draft;
     const requested = quantitiesByVariant(items);
     // Two independent reads; stock is checked again under locks when the order is written.
@@ -271,7 +292,6 @@ export class CheckoutService {
       if (variant.product_status !== ProductStatus.ACTIVE) return new ProductNotAvailable(variant.product_id, variant.product_name, variant.id);
     }
 
-    const describe = (v: LockedVariant) => ({ productId: v.product_id, variantId: v.id, label: variantLabel(v.product_name, v.options) });
     for (const item of items) {
       const variant = byId.get(item.variantId)!;
       if (variant.price_minor == null) return new PriceNotAvailable(describe(variant), currency);
@@ -298,7 +318,6 @@ export class CheckoutService {
     // Built in memory, written below in one statement: the unit of work would spend more CPU
     // computing change sets for four tables than PostgreSQL spends inserting the rows.
     const order = newEntity(Order, {
-      orderNumber: this.nextOrderNumber(now),
       customer: isSignedIn(this.viewer) ? newEntity(Customer, { id: this.viewer.customerId }) : null,
       status: cashOnDelivery ? OrderStatus.PAYMENT_ON_DELIVERY : OrderStatus.PENDING_PAYMENT,
       currency,
@@ -360,15 +379,26 @@ export class CheckoutService {
       updatedAt: now,
     });
 
-    const outcome = await placeOrderRows(this.em, { order, lines, placed, payment, requested, viewer: this.viewer });
+    return { order, lines, placed, payment, requested, variants: byId };
+  }
+
+  /** Reserves the stock and writes the drafted order, in one statement (place-order.ts). */
+  private async writeOrder(draft: OrderDraft): Promise<PlacedOrder | CheckoutFailure> {
+    const { order, lines, placed, payment } = draft;
+    const outcome = await placeOrderRows(this.em, { order, lines, placed, payment, requested: draft.requested, viewer: this.viewer });
     if ('short' in outcome) {
       // Sold while this checkout was being priced: the figures are the ones seen under the lock.
       const [short] = outcome.short;
-      return new InsufficientStock(describe(byId.get(short.variant_id)!), short.available, short.requested);
+      return new InsufficientStock(describe(draft.variants.get(short.variant_id)!), short.available, short.requested);
     }
-    if (!outcome.placed) return new CartNotFound(draft.cartId!);
+    if (!outcome.placed) return new CartNotFound(order.cartId!);
     return { order, payment, replayed: false, written: { lines, history: [placed] } };
   }
+}
+
+/** How a stock or price error names a variant. */
+function describe(v: LockedVariant) {
+  return { productId: v.product_id, variantId: v.id, label: variantLabel(v.product_name, v.options) };
 }
 
 function validateItems(items: CheckoutItem[]): CheckoutFailure | undefined {
