@@ -6,21 +6,22 @@ import { isSignedIn, type Viewer } from './viewer';
  * The statement that creates the viewer's Customer row if it is missing and rewrites nothing
  * when it is already there. A later token with an email updates the stored one; one without
  * keeps it. `when` gates it inside a larger statement (checkout's, which writes the order too).
+ * Its parameters are customerUpsertParams(viewer).
  */
-export function customerUpsert(viewer: Viewer & { customerId: string }, when = 'true'): { sql: string; params: unknown[] } {
-  return {
-    sql: `insert into customer (id, email, created_at, updated_at) select ?::text, ?::text, now(), now() where ${when}
+export function customerUpsertSql(when = 'true'): string {
+  return `insert into customer (id, email, created_at, updated_at) select ?::text, ?::text, now(), now() where ${when}
             on conflict (id) do update set email = excluded.email, updated_at = now()
-            where excluded.email is not null and customer.email is distinct from excluded.email`,
-    params: [viewer.customerId, viewer.email ?? null],
-  };
+            where excluded.email is not null and customer.email is distinct from excluded.email`;
 }
 
-/** Creates the viewer's Customer row if it is missing (see customerUpsert). */
+export function customerUpsertParams(viewer: Viewer & { customerId: string }): unknown[] {
+  return [viewer.customerId, viewer.email ?? null];
+}
+
+/** Creates the viewer's Customer row if it is missing (see customerUpsertSql). */
 export async function ensureCustomer(em: EntityManager, viewer: Viewer): Promise<string | null> {
   if (!isSignedIn(viewer)) return null;
-  const upsert = customerUpsert(viewer);
-  await em.execute(upsert.sql, upsert.params);
+  await em.execute(customerUpsertSql(), customerUpsertParams(viewer));
   return viewer.customerId;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { customerUpsert } from '../auth/customer.service';
+import { customerUpsertParams, customerUpsertSql } from '../auth/customer.service';
 import { queryPrepared } from '../db/prepared';
 import { isSignedIn, type Viewer } from '../auth/viewer';
 import type { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
@@ -26,8 +26,60 @@ export interface OrderRows {
   viewer: Viewer;
 }
 
-/** The statement's text for a guest and for a signed-in customer, built on first use. */
-const statements = new Map<'customer' | 'guest', string>();
+// The columns each row is written with; a row object must have exactly these keys.
+const ORDER_COLUMNS = [
+  'id', 'created_at', 'updated_at', 'order_number', 'customer_id', 'status', 'currency', 'payment_method', 'buyer',
+  'buyer_email', 'shipping_address', 'shipping_method_id', 'shipping_method_name', 'subtotal_minor', 'shipping_minor',
+  'discount_minor', 'total_minor', 'notes', 'expires_at', 'cart_id', 'idempotency_scope', 'idempotency_key', 'request_hash',
+] as const;
+const PAYMENT_COLUMNS = ['id', 'created_at', 'updated_at', 'order_id', 'method', 'provider', 'status', 'amount_minor', 'currency'] as const;
+const HISTORY_COLUMNS = ['id', 'created_at', 'updated_at', 'order_id', 'from_status', 'to_status', 'actor', 'reason'] as const;
+const EMAIL_COLUMNS = ['id', 'created_at', 'updated_at', 'kind', 'order_id', 'recipient', 'status', 'attempts'] as const;
+const LINE_COLUMNS = [
+  'id', 'created_at', 'updated_at', 'order_id', 'position', 'product_id', 'variant_id', 'product_name', 'sku', 'options',
+  'unit_price_minor', 'quantity', 'line_total_minor', 'customization',
+] as const;
+type Row<Columns extends readonly string[]> = Record<Columns[number], unknown>;
+
+/** Inserts the row passed as JSON, when the statement goes ahead. */
+const insert = (table: string, columns: readonly string[]) =>
+  `insert into ${table} (${columns.join(', ')})
+       select ${columns.join(', ')} from json_populate_record(null::${table}, ?::json) where (select ok from go)`;
+
+/** The statement for a guest and for a signed-in customer (who also gets a Customer row). */
+const placeOrderStatement = (withCustomer: boolean) => `with wanted as (
+       select * from unnest(?::uuid[], ?::int[]) as w(variant_id, quantity)
+     ), locked as materialized (
+       select v.id, v.stock_on_hand, v.stock_reserved
+         from variant v where v.id = any(?::uuid[])
+        order by v.id
+          for update
+     ), short as materialized (
+       select w.variant_id, coalesce(l.stock_on_hand - l.stock_reserved, 0) as available, w.quantity as requested
+         from wanted w left join locked l on l.id = w.variant_id
+        where l.id is null or l.stock_on_hand - l.stock_reserved < w.quantity
+     ), closed as (
+       update cart set status = 'CHECKED_OUT', updated_at = now()
+        where id = ?::uuid and status = 'OPEN' and not exists (select 1 from short)
+        returning id
+     ), go as materialized (
+       select not exists (select 1 from short) and (?::uuid is null or exists (select 1 from closed)) as ok
+     ), reserved as (
+       update variant v set stock_reserved = l.stock_reserved + w.quantity, stock_on_hand = l.stock_on_hand, updated_at = now()
+         from wanted w join locked l on l.id = w.variant_id
+        where v.id = any(?::uuid[]) and v.id = w.variant_id and (select ok from go)
+     )${withCustomer ? `, customer_row as (${customerUpsertSql('(select ok from go)')})` : ''}
+     , order_row as (${insert('orders', ORDER_COLUMNS)})
+     , payment_row as (${insert('payment', PAYMENT_COLUMNS)})
+     , history_row as (${insert('order_status_change', HISTORY_COLUMNS)})
+     , email_row as (${insert('notification', EMAIL_COLUMNS)})
+     , line_rows as (
+       insert into order_line (${LINE_COLUMNS.join(', ')})
+       select ${LINE_COLUMNS.join(', ')} from json_populate_recordset(null::order_line, ?::json) where (select ok from go)
+     )
+     select (select ok from go) as placed, (select json_agg(short) from short) as short`;
+const PLACE_ORDER_FOR_GUEST = placeOrderStatement(false);
+const PLACE_ORDER_FOR_CUSTOMER = placeOrderStatement(true);
 
 /**
  * Reserves the order's stock and writes the order in one statement, which PostgreSQL runs
@@ -56,13 +108,9 @@ const statements = new Map<'customer' | 'guest', string>();
 export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promise<PlaceOrderOutcome> {
   const { order, payment, placed, viewer } = rows;
   const cartId = order.cartId ?? null;
-  const customer = isSignedIn(viewer) ? customerUpsert(viewer, '(select ok from go)') : undefined;
   const json = (value: unknown) => JSON.stringify(value);
-  const insert = (table: string, row: Record<string, unknown>) =>
-    `insert into ${table} (${Object.keys(row).join(', ')})
-       select ${Object.keys(row).join(', ')} from json_populate_record(null::${table}, ?::json) where (select ok from go)`;
 
-  const orderRow = {
+  const orderRow: Row<typeof ORDER_COLUMNS> = {
     id: order.id,
     created_at: order.createdAt,
     updated_at: order.updatedAt,
@@ -87,7 +135,7 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
     idempotency_key: order.idempotencyKey ?? null,
     request_hash: order.requestHash ?? null,
   };
-  const paymentRow = {
+  const paymentRow: Row<typeof PAYMENT_COLUMNS> = {
     id: payment.id,
     created_at: payment.createdAt,
     updated_at: payment.updatedAt,
@@ -98,7 +146,7 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
     amount_minor: payment.amountMinor,
     currency: payment.currency,
   };
-  const historyRow = {
+  const historyRow: Row<typeof HISTORY_COLUMNS> = {
     id: placed.id,
     created_at: placed.createdAt,
     updated_at: placed.updatedAt,
@@ -109,7 +157,7 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
     reason: placed.reason ?? null,
   };
   // The confirmation email is an outbox row, rendered when it is sent.
-  const emailRow = {
+  const emailRow: Row<typeof EMAIL_COLUMNS> = {
     id: randomUUID(),
     created_at: order.createdAt,
     updated_at: order.createdAt,
@@ -119,7 +167,7 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
     status: 'PENDING',
     attempts: 0,
   };
-  const lineRows = rows.lines.map((l) => ({
+  const lineRows = rows.lines.map((l): Row<typeof LINE_COLUMNS> => ({
     id: l.id,
     created_at: l.createdAt,
     updated_at: l.updatedAt,
@@ -135,51 +183,12 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
     line_total_minor: l.lineTotalMinor,
     customization: l.customization ?? null,
   }));
-  const lineColumns = Object.keys(lineRows[0]).join(', ');
   const ids = [...rows.requested.keys()];
   const quantities = ids.map((id) => rows.requested.get(id));
 
-  // The text depends only on whether a customer row comes along (the rows' keys are fixed),
-  // so it is built once per shape: the same string each time is cheap to look up and prepare.
-  const shape = customer ? 'customer' : 'guest';
-  let sql = statements.get(shape);
-  if (!sql) {
-    sql = `with wanted as (
-       select * from unnest(?::uuid[], ?::int[]) as w(variant_id, quantity)
-     ), locked as materialized (
-       select v.id, v.stock_on_hand, v.stock_reserved
-         from variant v where v.id = any(?::uuid[])
-        order by v.id
-          for update
-     ), short as materialized (
-       select w.variant_id, coalesce(l.stock_on_hand - l.stock_reserved, 0) as available, w.quantity as requested
-         from wanted w left join locked l on l.id = w.variant_id
-        where l.id is null or l.stock_on_hand - l.stock_reserved < w.quantity
-     ), closed as (
-       update cart set status = 'CHECKED_OUT', updated_at = now()
-        where id = ?::uuid and status = 'OPEN' and not exists (select 1 from short)
-        returning id
-     ), go as materialized (
-       select not exists (select 1 from short) and (?::uuid is null or exists (select 1 from closed)) as ok
-     ), reserved as (
-       update variant v set stock_reserved = l.stock_reserved + w.quantity, stock_on_hand = l.stock_on_hand, updated_at = now()
-         from wanted w join locked l on l.id = w.variant_id
-        where v.id = any(?::uuid[]) and v.id = w.variant_id and (select ok from go)
-     )${customer ? `, customer_row as (${customer.sql})` : ''}
-     , order_row as (${insert('orders', orderRow)})
-     , payment_row as (${insert('payment', paymentRow)})
-     , history_row as (${insert('order_status_change', historyRow)})
-     , email_row as (${insert('notification', emailRow)})
-     , line_rows as (
-       insert into order_line (${lineColumns})
-       select ${lineColumns} from json_populate_recordset(null::order_line, ?::json) where (select ok from go)
-     )
-     select (select ok from go) as placed, (select json_agg(short) from short) as short`;
-    statements.set(shape, sql);
-  }
   const [outcome] = await queryPrepared<{ placed: boolean; short: ShortLine[] | null }>(
     em,
-    sql,
+    isSignedIn(viewer) ? PLACE_ORDER_FOR_CUSTOMER : PLACE_ORDER_FOR_GUEST,
     [
       ids,
       quantities,
@@ -187,7 +196,7 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
       cartId,
       cartId,
       ids,
-      ...(customer?.params ?? []),
+      ...(isSignedIn(viewer) ? customerUpsertParams(viewer) : []),
       json(orderRow),
       json(paymentRow),
       json(historyRow),
