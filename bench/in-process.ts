@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { viewerFromAuthorization } from '../src/auth/viewer';
 import type { Config } from '../src/config';
 import { createContext } from '../src/context';
+import { manualPayments } from '../src/payments/manual-provider';
 import { PaymentMethod } from '../src/payments/payment.entity';
+import { PaymentProviders } from '../src/payments/payment-provider';
 import type { RunningServer } from '../src/server';
 import { checkoutInput, customerToken, type CheckoutLine } from './api';
 
@@ -16,6 +18,7 @@ export async function inProcessCheckout(server: RunningServer, config: Config, l
   const context = createContext(server.orm.em.fork(), viewer, log, {
     checkout: { orderTtlMinutes: config.orderTtlMinutes },
     defaultCurrency: config.defaultCurrency,
+    providers: new PaymentProviders([manualPayments]),
     checkoutUrls: { successUrl: config.stripe.successUrl, cancelUrl: config.stripe.cancelUrl },
   });
   const input = checkoutInput(lines, buyerIndex);

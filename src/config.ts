@@ -18,7 +18,6 @@ export interface Config {
   jwt: JwtConfig;
   stripe: StripeConfig;
   orderTtlMinutes: number;
-  expirySweepSeconds: number;
   demoData: boolean;
   /** Checkouts per minute per client; 0 disables the limit. */
   checkoutRateLimit: number;
@@ -62,7 +61,6 @@ export interface MailConfig {
   /** smtp:// or smtps:// URL of the mail server; absent: order emails wait in the outbox. */
   smtpUrl?: string;
   from: string;
-  dispatchSeconds: number;
 }
 
 export interface StripeConfig {
@@ -99,7 +97,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jwt: jwtConfig(env, nodeEnv, dataDir),
     stripe: stripeConfig(env),
     orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 30, 1, 60 * 24 * 30),
-    expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 30, 1, 3600),
     demoData: boolean(env, 'DEMO_DATA', true),
     checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
@@ -200,7 +197,8 @@ function stripeConfig(env: Env): StripeConfig {
   const cancelUrl = nonEmpty(env, 'CHECKOUT_CANCEL_URL') ?? 'http://localhost:3000/checkout/canceled?order={ORDER_ID}';
   assertUrl('CHECKOUT_SUCCESS_URL', successUrl, ['http:', 'https:']);
   assertUrl('CHECKOUT_CANCEL_URL', cancelUrl, ['http:', 'https:']);
-  const timeoutMs = integer(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000);
+  // The buyer waits for one Stripe call at most this long (the SDK does not retry it).
+  const timeoutMs = integer(env, 'STRIPE_TIMEOUT_MS', 10_000, 100, 60_000);
   return { secretKey, webhookSecret, apiUrl, successUrl, cancelUrl, timeoutMs };
 }
 
@@ -210,7 +208,6 @@ function mailConfig(env: Env): MailConfig {
   return {
     smtpUrl,
     from: nonEmpty(env, 'MAIL_FROM') ?? 'Commerce API <orders@localhost>',
-    dispatchSeconds: integer(env, 'MAIL_DISPATCH_SECONDS', 5, 1, 3600),
   };
 }
 

@@ -11,9 +11,9 @@ import { ShippingService } from './shipping/shipping.service';
 import { CheckoutService, type CheckoutSettings } from './checkout/checkout.service';
 import { createOrderLoaders } from './orders/orders.loaders';
 import { OrdersService } from './orders/orders.service';
-import { OrderLifecycle, type ProviderVoider } from './orders/order-lifecycle.service';
+import { OrderLifecycle } from './orders/order-lifecycle.service';
+import type { PaymentProviders } from './payments/payment-provider';
 import { PaymentsService, type CheckoutUrls } from './payments/payments.service';
-import type { StripeGateway } from './payments/stripe-gateway';
 
 /**
  * Everything a resolver may use, built fresh for each request: a forked EntityManager (the
@@ -56,17 +56,16 @@ export interface ServiceSettings {
   checkout: CheckoutSettings;
   /** The shop's currency, for a cart created without one. */
   defaultCurrency: string;
-  /** Absent when Stripe is not configured. */
-  gateway?: StripeGateway;
+  /** Every payment provider the shop takes (Stripe only when configured). */
+  providers: PaymentProviders;
   checkoutUrls: CheckoutUrls;
-  voidAtProvider?: ProviderVoider;
 }
 
 function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings) {
   const customers = new CustomerService(em, viewer);
   const cart = new CartService(em, viewer, customers, settings.defaultCurrency);
-  const lifecycle = new OrderLifecycle(em, settings.voidAtProvider);
-  const payments = new PaymentsService(em, viewer, settings.gateway, settings.checkoutUrls, log);
+  const lifecycle = new OrderLifecycle(em);
+  const payments = new PaymentsService(em, viewer, settings.providers, settings.checkoutUrls, log);
   return {
     catalog: new CatalogService(em),
     customers,

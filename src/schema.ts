@@ -9,7 +9,7 @@ import { CartLineResolver, CartResolver } from './cart/cart.resolver';
 import { ShippingResolver } from './shipping/shipping.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
 import { OrderLineResolver, OrderResolver } from './orders/order.resolver';
-import { PaymentResolver } from './payments/payment.resolver';
+import { PaymentResolver, RefundResolver } from './payments/payment.resolver';
 import { PaymentsResolver } from './payments/payments.resolver';
 
 export const RESOLVERS = [
@@ -24,6 +24,7 @@ export const RESOLVERS = [
   OrderResolver,
   OrderLineResolver,
   PaymentResolver,
+  RefundResolver,
   PaymentsResolver,
 ] as const;
 

@@ -5,6 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { createTransport } from 'nodemailer';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { viewerFromAuthorization } from './auth/viewer';
@@ -18,11 +19,16 @@ import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
 import { requestBodyErrors } from './http/request-body-errors';
-import { startNotificationDispatcher } from './notifications/notification-dispatcher';
-import { startExpirySweeper } from './orders/expiry-sweeper';
-import { stripeWebhookRoute } from './http/stripe-webhook.route';
-import type { ProviderVoider } from './orders/order-lifecycle.service';
-import { StripeGateway } from './payments/stripe-gateway';
+import { providerWebhookRoute } from './http/provider-webhook.route';
+import { FailedJob } from './jobs/failed-job.entity';
+import { migrateJobQueue, startJobQueue, type JobDefinition } from './jobs/job-queue';
+import { CRONTAB } from './jobs/tasks';
+import { notificationJobs } from './notifications/notification-jobs';
+import { orderJobs } from './orders/order-jobs';
+import { manualPayments } from './payments/manual-provider';
+import { paymentJobs } from './payments/payment-jobs';
+import { PaymentProviders, type PaymentProvider } from './payments/payment-provider';
+import { StripeProvider } from './payments/stripe-provider';
 import { buildGraphQLSchema } from './schema';
 
 /** How long shutdown waits for requests whose clients have gone. */
@@ -40,7 +46,15 @@ export interface RunningServer {
  * The composition root: the one place that turns configuration into a database, an ORM,
  * a schema and an HTTP server, and the one place that knows how to take them down again.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export interface ServerExtensions {
+  /** More payment providers, registered after the built-in ones (tests add one this way). */
+  providers?: PaymentProvider[];
+}
+
+/** Jobs run at once per process: enough for provider calls that wait on a slow network. */
+const JOB_CONCURRENCY = 4;
+
+export async function startServer(config: Config, logger: Logger, extensions: ServerExtensions = {}): Promise<RunningServer> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -49,12 +63,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   let orm: MikroORM | undefined;
+  // The job queue's own connections: its workers LISTEN for new jobs and must not starve requests.
+  const jobPool = new pg.Pool({ connectionString: databaseUrl, max: JOB_CONCURRENCY + 2 });
   try {
     orm = await connectDatabase({ databaseUrl, logger });
-    await migrate(orm, databaseUrl);
+    await migrate(orm, databaseUrl, () => migrateJobQueue(jobPool));
     if (config.demoData) await loadDemoCatalog(orm.em.fork(), logger);
   } catch (error) {
     await orm?.close();
+    await jobPool.end();
     await embedded?.stop();
     throw error;
   }
@@ -77,28 +94,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     plugins: [inFlight.plugin(), ...(checkoutRateLimit ? [checkoutRateLimit.plugin()] : [])],
   });
   await apollo.start();
-  const gateway = config.stripe.secretKey
-    ? new StripeGateway({
-        secretKey: config.stripe.secretKey,
-        webhookSecret: config.stripe.webhookSecret,
-        apiUrl: config.stripe.apiUrl,
-        timeoutMs: config.stripe.timeoutMs,
-      })
-    : undefined;
-  // Orders that expire or are canceled give up their Stripe payment too, so it cannot be paid later.
-  const voidAtProvider: ProviderVoider | undefined = gateway
-    ? async (references) => {
-        for (const reference of references) {
-          await gateway.cancel(reference).catch((error: unknown) => logger.warn({ err: error, reference }, 'could not cancel a Stripe payment'));
-        }
-      }
-    : undefined;
+  // Every way of paying, behind one interface (payments/payment-provider.ts).
+  const providers = new PaymentProviders([
+    ...(config.stripe.secretKey
+      ? [
+          new StripeProvider({
+            secretKey: config.stripe.secretKey,
+            webhookSecret: config.stripe.webhookSecret,
+            apiUrl: config.stripe.apiUrl,
+            timeoutMs: config.stripe.timeoutMs,
+          }),
+        ]
+      : []),
+    manualPayments,
+    ...(extensions.providers ?? []),
+  ]);
   const settings: ServiceSettings = {
     checkout: { orderTtlMinutes: config.orderTtlMinutes },
     defaultCurrency: config.defaultCurrency,
-    gateway,
+    providers,
     checkoutUrls: { successUrl: config.stripe.successUrl, cancelUrl: config.stripe.cancelUrl },
-    voidAtProvider,
   };
 
   // One line per request: method, path, status and time; headers stay out of the log.
@@ -113,7 +128,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
   );
   app.get('/health', healthRoute(orm));
-  app.post('/webhooks/stripe', ...stripeWebhookRoute(gateway, orm, inFlight));
+  app.post('/webhooks/:provider', ...providerWebhookRoute(providers, orm, inFlight));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -124,19 +139,32 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     requestBodyErrors,
   );
 
-  const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger, voidAtProvider });
-
-  // Order emails are written to the outbox at checkout; without SMTP_URL they wait there.
-  const mailer = config.mail.smtpUrl
-    ? startNotificationDispatcher({
-        orm,
-        transport: createTransport(config.mail.smtpUrl),
-        from: config.mail.from,
-        intervalMs: config.mail.dispatchSeconds * 1000,
-        logger,
-      })
-    : undefined;
-  if (!mailer) logger.info('SMTP_URL is not set: order confirmation emails wait in the outbox');
+  // Order emails are written to the outbox at checkout with a job each; without SMTP_URL no
+  // process takes those jobs, and they wait in the queue.
+  const transport = config.mail.smtpUrl ? createTransport(config.mail.smtpUrl) : undefined;
+  if (!transport) logger.info('SMTP_URL is not set: order confirmation emails wait in the outbox');
+  const tasks: Record<string, JobDefinition> = {
+    ...orderJobs(orm, logger),
+    ...paymentJobs(orm, providers),
+    ...(transport ? notificationJobs(orm, transport, config.mail.from) : {}),
+  };
+  const jobs = await startJobQueue({
+    pool: jobPool,
+    logger,
+    tasks,
+    crontab: CRONTAB,
+    concurrency: JOB_CONCURRENCY,
+    recordFailure: async (failure) => {
+      await orm.em.fork().insert(FailedJob, {
+        queueJobId: failure.jobId,
+        task: failure.task,
+        orderId: typeof failure.payload.orderId === 'string' ? failure.payload.orderId : null,
+        payload: failure.payload,
+        attempts: failure.attempts,
+        lastError: failure.error,
+      });
+    },
+  });
 
   await listen(httpServer, config.port);
   const { port } = httpServer.address() as AddressInfo;
@@ -146,12 +174,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = () =>
     (closing ??= (async () => {
       // Stops accepting, lets in-flight requests finish, then closes idle keep-alive sockets.
-      await sweeper.stop();
-      await mailer?.stop();
       await apollo.stop();
+      await jobs.stop();
+      transport?.close();
       // A request whose client hung up is still running; let it finish with its database.
       if (!(await inFlight.drained(SHUTDOWN_GRACE_MS))) logger.warn('shutting down with requests still running');
       await orm.close();
+      await jobPool.end();
       await embedded?.stop();
     })());
 

@@ -54,7 +54,11 @@ export class InvalidAmount extends UserError {
   }
 }
 
-@ObjectType({ implements: UserError, description: 'The payment provider refused or could not be reached; no order was kept.' })
+@ObjectType({
+  implements: UserError,
+  description:
+    'The payment provider refused or could not be reached. An order already placed keeps its stock until it expires: retry with the same idempotencyKey.',
+})
 export class PaymentProviderError extends UserError {
   @Field()
   provider: string;

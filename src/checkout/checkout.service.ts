@@ -16,8 +16,8 @@ import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { newEntity } from '../db/base.entity';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
 import { Payment, PaymentMethod } from '../payments/payment.entity';
-import { PROVIDER_METHODS, type PaymentsService, type ProviderHandoff } from '../payments/payments.service';
-import { toStripeAmount } from '../payments/stripe-gateway';
+import { ONLINE_METHODS, type PaymentProvider } from '../payments/payment-provider';
+import type { PaymentsService, ProviderHandoff } from '../payments/payments.service';
 import { ShippingMethodNotFound, ShippingNotSupported } from '../shipping/shipping.errors';
 import { ShippingService } from '../shipping/shipping.service';
 import {
@@ -155,9 +155,8 @@ export class CheckoutService {
     const notes = command.notes?.trim() || null;
     if (notes && notes.length > MAX_NOTES) return new InvalidInput('notes', `Notes may be at most ${MAX_NOTES} characters.`);
     const method = command.payment.method;
-    if (PROVIDER_METHODS.has(method) && !this.payments.providerConfigured) {
-      return new PaymentProviderError('stripe', 'Card payments are not available: Stripe is not configured on this server.');
-    }
+    const provider = this.payments.providerForCheckout({ method, provider: command.payment.provider?.trim() || null });
+    if (provider instanceof PaymentProviderError) return provider;
     for (const field of ['successUrl', 'cancelUrl'] as const) {
       const url = command.payment[field];
       if (url && !/^https?:\/\/[^\s]+$/.test(url)) return new InvalidInput(`payment.${field}`, `"${url}" is not an http(s) URL.`);
@@ -194,7 +193,8 @@ export class CheckoutService {
       address,
       notes,
       method,
-      provider: command.payment.provider?.trim() || (PROVIDER_METHODS.has(method) ? 'stripe' : null),
+      provider,
+      providerLabel: command.payment.provider?.trim() || null,
       shippingMethodId: command.shippingMethodId ?? null,
       idempotency,
     });
@@ -270,7 +270,9 @@ export class CheckoutService {
     address: AddressSnapshot;
     notes: string | null;
     method: PaymentMethod;
-    provider: string | null;
+    provider: PaymentProvider;
+    /** What the buyer named, e.g. "zelle" for a transfer. */
+    providerLabel: string | null;
     shippingMethodId: string | null;
     idempotency?: { scope: string; key: string; hash: string };
   }): Promise<OrderDraft | CheckoutFailure> {
@@ -309,9 +311,8 @@ export class CheckoutService {
     const total = subtotal + quote.amountMinor;
     if (total <= 0) return new InvalidAmount(total);
     if (total > MAX_AMOUNT_MINOR) return new InvalidAmount(total, 'The order total is larger than a single payment can be.');
-    if (PROVIDER_METHODS.has(draft.method) && toStripeAmount(total, currency) === undefined) {
-      return new InvalidAmount(total, `Card payments cannot charge this total exactly in ${currency}.`);
-    }
+    const refusal = draft.provider.refuseAmount?.(total, currency);
+    if (refusal) return new InvalidAmount(total, refusal);
 
     const now = new Date();
     const cashOnDelivery = draft.method === PaymentMethod.CASH_ON_DELIVERY;
@@ -372,7 +373,8 @@ export class CheckoutService {
     const payment = newEntity(Payment, {
       order,
       method: draft.method,
-      provider: draft.provider,
+      // Online payments name their provider; a transfer keeps the buyer's label ("zelle").
+      provider: ONLINE_METHODS.includes(draft.method) ? draft.provider.name : draft.providerLabel,
       amountMinor: total,
       currency,
       createdAt: now,

@@ -40,6 +40,7 @@ export enum ErrorCode {
   ORDER_NOT_CANCELABLE = 'ORDER_NOT_CANCELABLE',
   ORDER_ALREADY_PAID = 'ORDER_ALREADY_PAID',
   PAYMENT_NOT_COMPLETED = 'PAYMENT_NOT_COMPLETED',
+  ORDER_NOT_REFUNDABLE = 'ORDER_NOT_REFUNDABLE',
 }
 
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Machine-readable kind of a UserError.' });

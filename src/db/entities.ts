@@ -7,7 +7,9 @@ import { Variant } from '../catalog/variant.entity';
 import { Notification } from '../notifications/notification.entity';
 import { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
 import { Payment } from '../payments/payment.entity';
-import { StripeEvent } from '../payments/stripe-event.entity';
+import { ProviderEvent } from '../payments/provider-event.entity';
+import { Refund } from '../payments/refund.entity';
+import { FailedJob } from '../jobs/failed-job.entity';
 import { ShippingMethod, ShippingRate } from '../shipping/shipping-method.entity';
 
 /** Every entity, listed once: the ORM, the migration generator and the tests all read this. */
@@ -25,6 +27,8 @@ export const ENTITIES = [
   OrderLine,
   OrderStatusChange,
   Payment,
-  StripeEvent,
+  Refund,
+  ProviderEvent,
+  FailedJob,
   Notification,
 ];

@@ -22,6 +22,8 @@ export function ormConfig({ databaseUrl, logger, poolSize = 20 }: OrmOptions): O
     forceUtcTimezone: true,
     pool: { min: 0, max: poolSize },
     discovery: { disableDynamicFileAccess: true },
+    // The job queue's tables are graphile-worker's own, migrated by it (jobs/job-queue.ts).
+    schemaGenerator: { ignoreSchema: ['graphile_worker'] },
     migrations: {
       // `path` is where `migration:create` writes new files.
       path: MIGRATIONS_DIR,

@@ -16,11 +16,13 @@ const MIGRATION_LOCK_KEY = 72_616_101;
  * Applies every committed migration not yet applied; the schema only ever changes this way.
  * Several servers starting at once queue on an advisory lock, so only the first migrates.
  */
-export async function migrate(orm: MikroORM, databaseUrl: string): Promise<void> {
+export async function migrate(orm: MikroORM, databaseUrl: string, before?: () => Promise<void>): Promise<void> {
   const lock = new pg.Client({ connectionString: databaseUrl });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // The job queue's schema first: the app's migrations and statements call its add_job().
+    await before?.();
     await orm.getMigrator().up();
   } finally {
     await lock.end();

@@ -3,9 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { actorOf, isSignedIn, type Viewer } from '../auth/viewer';
 import { lockVariants, quantitiesByVariant, releaseStock, sellAvailableStock, sellReservedStock } from '../catalog/stock';
 import { isUuid } from '../common/ids';
+import { addJob } from '../jobs/job-queue';
+import { TASKS } from '../jobs/tasks';
 import { Payment, PaymentMethod, PaymentStatus } from '../payments/payment.entity';
+import { ONLINE_METHODS } from '../payments/payment-provider';
 import { Order, OrderLine, OrderStatus, OrderStatusChange } from './order.entity';
 import {
+  AWAITING_MONEY,
   canTransition,
   canTransitionPayment,
   CUSTOMER_CANCELABLE,
@@ -26,16 +30,21 @@ export interface TransitionDetails {
 const SWEEP_BATCH = 100;
 
 /**
- * Moves an order through its state machine with everything that must happen together: stock
- * released or sold, payments updated, a history row written. Always under a row lock on the
- * order, so each transition (and each stock release) happens exactly once however many
- * requests, webhooks or sweepers race for it.
+ * An online payment still without a provider reference this long after checkout was never
+ * started (the process died after the order committed, or the buyer gave up while the provider
+ * was down): nobody can pay it, so its order expires at once instead of holding stock.
  */
-/** Cancels payments at the provider (Stripe) for orders that will not be paid; best effort. */
-export type ProviderVoider = (providerReferences: string[]) => Promise<void>;
+export const UNSTARTED_PAYMENT_GRACE_MINUTES = 5;
 
+/**
+ * Moves an order through its state machine with everything that must happen together: stock
+ * released or sold, payments updated, a history row written, and the provider payment voided
+ * (a job in the same transaction). Always under a row lock on the order, so each transition
+ * (and each stock release) happens exactly once however many requests, webhooks or jobs race
+ * for it.
+ */
 export class OrderLifecycle {
-  constructor(private readonly em: EntityManager, private readonly voidAtProvider?: ProviderVoider) {}
+  constructor(private readonly em: EntityManager) {}
 
   /** Locks the order row until the transaction ends and returns its current state. */
   static lock(tx: EntityManager, orderId: string): Promise<Order | null> {
@@ -57,12 +66,17 @@ export class OrderLifecycle {
     const paymentStatus = paymentStatusFor(to);
     const payments = await tx.find(Payment, { order }, { orderBy: { createdAt: 'asc' } });
     const settles = to === OrderStatus.PAID || to === OrderStatus.PAYMENT_RECEIVED_LATE;
-    const settling = settles ? (payments.find((p) => p.id === details.payment?.id) ?? payments.find((p) => p.status === PaymentStatus.PENDING)) : undefined;
+    const settling = settles ? (payments.find((p) => p.id === details.payment?.id) ?? payments.find((p) => AWAITING_MONEY.has(p.status))) : undefined;
     for (const payment of payments) {
       // When an order is paid, the payment that paid it succeeds and any other pending one is void.
-      const next = settles && payment !== settling ? (payment.status === PaymentStatus.PENDING ? PaymentStatus.CANCELED : undefined) : paymentStatus;
+      const next = settles && payment !== settling ? (AWAITING_MONEY.has(payment.status) ? PaymentStatus.CANCELED : undefined) : paymentStatus;
       if (!next || !canTransitionPayment(payment.status, next)) continue;
       payment.status = next;
+      if (next === PaymentStatus.CANCELED && ONLINE_METHODS.includes(payment.method)) {
+        // The buyer must not be able to pay it any more; the job reaches the provider after commit.
+        const task = TASKS.cancelProviderPayment;
+        await addJob(tx, task.name, { paymentId: payment.id, orderId: order.id }, { ...task, jobKey: `${task.name}:${payment.id}` });
+      }
       if (payment === settling) {
         payment.reference = details.payment?.reference ?? payment.reference;
         payment.confirmedBy = details.payment?.confirmedBy ?? details.actor;
@@ -115,7 +129,7 @@ export class OrderLifecycle {
     const mayAct = found && (viewer.isStaff || (isSignedIn(viewer) && found.customer?.id === viewer.customerId));
     if (!found || !mayAct) return new OrderNotFound(orderId);
     await this.expireIfOverdue([found.id]);
-    const result = await this.em.transactional(async (tx) => {
+    return this.em.transactional(async (tx) => {
       const order = (await OrderLifecycle.lock(tx, found.id))!;
       const cancelable = viewer.isStaff ? STAFF_CANCELABLE : CUSTOMER_CANCELABLE;
       const moved =
@@ -126,16 +140,6 @@ export class OrderLifecycle {
         }));
       return moved ? order : new OrderNotCancelable(order.id, order.orderNumber, order.status);
     });
-    if (result instanceof Order) await this.voidProviderPayments([result.id]);
-    return result;
-  }
-
-  /** Cancels an order that is still unpaid (e.g. its payment could not be started); no-op otherwise. */
-  async cancelUnpaid(orderId: string, actor: string, reason: string): Promise<void> {
-    await this.em.transactional(async (tx) => {
-      const order = await OrderLifecycle.lock(tx, orderId);
-      if (order && STAFF_CANCELABLE.has(order.status)) await OrderLifecycle.move(tx, order, OrderStatus.CANCELED, { actor, reason });
-    });
   }
 
   /**
@@ -143,51 +147,58 @@ export class OrderLifecycle {
    * sweepers (one per server process) share the work without waiting on or repeating each other.
    */
   async expireOverdue(now = new Date(), limit = SWEEP_BATCH): Promise<number> {
-    const expired = await this.em.transactional(async (tx) => {
+    return this.em.transactional(async (tx) => {
       const overdue = await tx.find(
         Order,
         { status: OrderStatus.PENDING_PAYMENT, expiresAt: { $lte: now } },
         { orderBy: { expiresAt: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
       );
-      // Lock every variant the batch will release in one ordered call. Locking them order by
-      // order would take them out of id order across the batch and deadlock with checkouts.
-      if (overdue.length > 0) {
-        const lines = await tx.find(OrderLine, { order: { $in: overdue } });
-        await lockVariants(tx, lines.map((line) => line.variantId));
-      }
-      const ids: string[] = [];
-      for (const order of overdue) {
-        if (await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' })) ids.push(order.id);
-      }
-      return ids;
+      return OrderLifecycle.expireLocked(tx, overdue, 'Not paid in time');
     });
-    await this.voidProviderPayments(expired);
-    return expired.length;
+  }
+
+  /**
+   * Expires pending orders whose online payment was never started (see
+   * UNSTARTED_PAYMENT_GRACE_MINUTES); the job that voids the payment finds it at the provider
+   * if the start call did reach it.
+   */
+  async expireUnstarted(now = new Date(), limit = SWEEP_BATCH): Promise<number> {
+    const before = new Date(now.getTime() - UNSTARTED_PAYMENT_GRACE_MINUTES * 60_000);
+    return this.em.transactional(async (tx) => {
+      const unstarted = await tx.find(
+        Order,
+        {
+          status: OrderStatus.PENDING_PAYMENT,
+          payments: { method: { $in: [...ONLINE_METHODS] }, status: PaymentStatus.PENDING, providerReference: null, createdAt: { $lte: before } },
+        },
+        { orderBy: { createdAt: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
+      );
+      return OrderLifecycle.expireLocked(tx, unstarted, 'The payment could not be started');
+    });
+  }
+
+  private static async expireLocked(tx: EntityManager, orders: Order[], reason: string): Promise<number> {
+    if (orders.length === 0) return 0;
+    // Lock every variant the batch will release in one ordered call. Locking them order by
+    // order would take them out of id order across the batch and deadlock with checkouts.
+    const lines = await tx.find(OrderLine, { order: { $in: orders } });
+    await lockVariants(tx, lines.map((line) => line.variantId));
+    let expired = 0;
+    for (const order of orders) {
+      if (await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason })) expired += 1;
+    }
+    return expired;
   }
 
   /** Expiry on read: an order past its time is expired before anyone sees it as pending. */
   async expireIfOverdue(orderIds: string[], now = new Date()): Promise<void> {
-    const expired: string[] = [];
     for (const orderId of orderIds) {
       await this.em.transactional(async (tx) => {
         const order = await OrderLifecycle.lock(tx, orderId);
         if (order?.status === OrderStatus.PENDING_PAYMENT && order.expiresAt && order.expiresAt <= now) {
           await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' });
-          expired.push(orderId);
         }
       });
     }
-    await this.voidProviderPayments(expired);
-  }
-
-  /** After commit, never inside the transaction: Stripe calls do not hold database locks. */
-  private async voidProviderPayments(orderIds: string[]): Promise<void> {
-    if (!this.voidAtProvider || orderIds.length === 0) return;
-    const payments = await this.em.find(Payment, {
-      order: { $in: orderIds },
-      method: { $in: [PaymentMethod.CARD, PaymentMethod.HOSTED_CHECKOUT] },
-      providerReference: { $ne: null },
-    });
-    if (payments.length > 0) await this.voidAtProvider(payments.map((p) => p.providerReference!));
   }
 }

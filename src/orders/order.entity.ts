@@ -14,9 +14,12 @@ export enum OrderStatus {
   CANCELED = 'CANCELED',
   EXPIRED = 'EXPIRED',
   REFUNDED = 'REFUNDED',
+  /** Paid, and part of the money has gone back. */
+  PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
   /**
-   * Stripe took the money after the order had expired, failed or been canceled and its stock
-   * had gone back. Staff decide: refund it, or reinstate the order if the stock is still there.
+   * A payment succeeded after the order was canceled, or expired with its stock gone. Transient:
+   * the money is on its way back through the provider (a refund job), and the order moves to
+   * REFUNDED when the provider confirms.
    */
   PAYMENT_RECEIVED_LATE = 'PAYMENT_RECEIVED_LATE',
 }

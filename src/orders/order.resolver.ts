@@ -4,7 +4,9 @@ import { forbidden } from '../auth/viewer';
 import { Money } from '../common/money.types';
 import { toConnection } from '../common/pagination.types';
 import type { Context } from '../context';
-import { PaymentType } from '../payments/payment.types';
+import { FailedJob } from '../jobs/failed-job.entity';
+import { FailedJobType, PaymentType, RefundType } from '../payments/payment.types';
+import { RefundStatus, type Refund } from '../payments/refund.entity';
 import { Order, type OrderLine, type OrderStatusChange } from './order.entity';
 import { Payment as PaymentEntity } from '../payments/payment.entity';
 import {
@@ -82,6 +84,27 @@ export class OrderResolver {
   @FieldResolver(() => [OrderStatusChangeType], { description: 'Every status change, oldest first.' })
   statusHistory(@Root() order: Order, @Ctx() { loaders }: Context): Promise<OrderStatusChange[]> {
     return loaders.orders.historyByOrderId.load(order.id);
+  }
+
+  @FieldResolver(() => [RefundType], { description: 'Oldest first: pending, succeeded and failed.' })
+  refunds(@Root() order: Order, @Ctx() { loaders }: Context): Promise<Refund[]> {
+    return loaders.orders.refundsByOrderId.load(order.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'The sum of the refunds that succeeded.' })
+  async refunded(@Root() order: Order, @Ctx() { loaders }: Context): Promise<Money> {
+    const refunds = await loaders.orders.refundsByOrderId.load(order.id);
+    const sum = refunds.filter((r) => r.status === RefundStatus.SUCCEEDED).reduce((total, r) => total + r.amountMinor, 0);
+    return new Money(sum, order.currency);
+  }
+
+  @FieldResolver(() => [FailedJobType], {
+    nullable: true,
+    description: 'Staff only (null with an error for anyone else): background jobs for this order that gave up, e.g. a refund the provider kept refusing.',
+  })
+  failedJobs(@Root() order: Order, @Ctx() { viewer, em }: Context): Promise<FailedJob[]> {
+    if (!viewer.isStaff) throw forbidden('Only store staff can see failed jobs.');
+    return em.find(FailedJob, { orderId: order.id }, { orderBy: { createdAt: 'asc' } });
   }
 
   @FieldResolver(() => Money)

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupByKeys } from '../catalog/catalog.loaders';
 import { Payment } from '../payments/payment.entity';
+import { Refund } from '../payments/refund.entity';
 import { Order, OrderLine, OrderStatusChange } from './order.entity';
 
 /** One statement per relation for a whole page of orders. */
@@ -14,6 +15,10 @@ export function createOrderLoaders(em: EntityManager) {
     paymentsByOrderId: new DataLoader<string, Payment[]>(async (orderIds) => {
       const payments = await em.find(Payment, { order: { $in: [...orderIds] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       return groupByKeys(orderIds, payments, (p) => p.order.id);
+    }),
+    refundsByOrderId: new DataLoader<string, Refund[]>(async (orderIds) => {
+      const refunds = await em.find(Refund, { order: { $in: [...orderIds] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      return groupByKeys(orderIds, refunds, (r) => r.order.id);
     }),
     orderById: new DataLoader<string, Order | null>(async (ids) => {
       const orders = await em.find(Order, { id: { $in: [...ids] } });

@@ -11,6 +11,8 @@ export enum PaymentMethod {
 
 export enum PaymentStatus {
   PENDING = 'PENDING',
+  /** The provider declined the last attempt (`lastError`); the buyer may still pay the same payment. */
+  DECLINED = 'DECLINED',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
   CANCELED = 'CANCELED',
@@ -20,6 +22,11 @@ export enum PaymentStatus {
 /** One attempt to collect an order's total, by card, hosted checkout, bank transfer or cash. */
 @Entity()
 @Check({ name: 'payment_amount_positive', expression: 'amount_minor > 0' })
+// Online payments whose start never got a provider reference: the expiry job looks them up.
+@Index({
+  name: 'payment_unstarted_index',
+  expression: `create index "payment_unstarted_index" on "payment" ("created_at") where "provider_reference" is null and "status" = 'PENDING'`,
+})
 export class Payment extends BaseEntity<'status'> {
   @ManyToOne({ entity: 'Order', deleteRule: 'cascade' })
   @Index()
@@ -55,4 +62,11 @@ export class Payment extends BaseEntity<'status'> {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   confirmedAt?: Date | null;
+
+  /** The provider's code for its last decline, e.g. `card_declined`. */
+  @Property({ type: 'text', nullable: true })
+  lastErrorCode?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  lastErrorMessage?: string | null;
 }

@@ -26,3 +26,14 @@ export class PaymentNotCompleted extends UserError {
     this.providerStatus = providerStatus;
   }
 }
+
+@ObjectType({ implements: UserError, description: 'Only a paid order with money not yet refunded can be refunded.' })
+export class OrderNotRefundable extends UserError {
+  @Field(() => ID)
+  orderId: string;
+
+  constructor(orderId: string, orderNumber: string, status: string) {
+    super(ErrorCode.ORDER_NOT_REFUNDABLE, `Order ${orderNumber} is ${status.toLowerCase().replace(/_/g, ' ')}, so there is nothing to refund.`);
+    this.orderId = orderId;
+  }
+}

@@ -2,12 +2,12 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { STAFF } from '../auth/auth-checker';
 import type { Context } from '../context';
 import { Order } from '../orders/order.entity';
-import { MarkOrderPaidResult, MarkOrderPaidSuccess, ReinstateOrderResult, ReinstateOrderSuccess } from './payments.types';
+import { MarkOrderPaidResult, MarkOrderPaidSuccess, RefundOrderInput, RefundOrderResult, RefundOrderSuccess } from './payments.types';
 
 @Resolver()
 export class PaymentsResolver {
   @Mutation(() => MarkOrderPaidResult, {
-    description: 'Asks Stripe about the order\'s payment and marks the order paid only if Stripe says it succeeded. Safe to race with the webhook.',
+    description: 'Asks the payment provider about the order\'s payment and marks the order paid only if it says it succeeded. Safe to race with the webhook.',
   })
   async markOrderPaid(@Arg('orderId', () => ID) orderId: string, @Ctx() { services }: Context) {
     const result = await services.payments.markOrderPaid(services.orders, orderId);
@@ -15,9 +15,11 @@ export class PaymentsResolver {
   }
 
   @Authorized(STAFF)
-  @Mutation(() => ReinstateOrderResult, { description: 'Staff accept a payment that arrived after the order lapsed, if the stock is still there.' })
-  async reinstateOrder(@Arg('orderId', () => ID) orderId: string, @Ctx() { services }: Context) {
-    const result = await services.payments.reinstate(orderId);
-    return result instanceof Order ? new ReinstateOrderSuccess(result) : result;
+  @Mutation(() => RefundOrderResult, {
+    description: 'Staff send money back through the payment\'s provider (a job, retried until the provider answers); manual payments are settled by hand and recorded at once.',
+  })
+  async refundOrder(@Arg('input') input: RefundOrderInput, @Ctx() { services }: Context) {
+    const result = await services.payments.refundOrder(input);
+    return 'refund' in result ? new RefundOrderSuccess(result.order, result.refund) : result;
   }
 }

@@ -1,185 +1,183 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { actorOf, type Viewer } from '../auth/viewer';
-import { InsufficientStock } from '../catalog/catalog.errors';
-import { lockVariants, quantitiesByVariant } from '../catalog/stock';
 import { variantLabel } from '../catalog/variant-label';
-import { PaymentProviderError } from '../checkout/checkout.errors';
+import { InvalidAmount, PaymentProviderError } from '../checkout/checkout.errors';
+import { InvalidInput } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { Order, OrderLine, OrderStatus } from '../orders/order.entity';
+import { REFUNDABLE } from '../orders/order-lifecycle';
 import { OrderLifecycle } from '../orders/order-lifecycle.service';
 import { OrderNotFound, OrderNotPayable } from '../orders/orders.errors';
 import type { OrdersService } from '../orders/orders.service';
-import { Payment, PaymentMethod } from './payment.entity';
-import { OrderAlreadyPaid, PaymentNotCompleted } from './payments.errors';
-import { PaymentProviderFailure, type ProviderPayment, type StripeGateway } from './stripe-gateway';
+import { Payment, PaymentStatus } from './payment.entity';
+import {
+  ONLINE_METHODS,
+  PaymentProviderFailure,
+  startRequestOf,
+  type PaymentProvider,
+  type PaymentProviders,
+  type ProviderHandoff,
+  type ProviderPayment,
+} from './payment-provider';
+import { PaymentSettlement, refusalOf } from './payment-settlement';
+import { OrderAlreadyPaid, OrderNotRefundable, PaymentNotCompleted } from './payments.errors';
+import { Refund, RefundStatus } from './refund.entity';
 
 export interface CheckoutUrls {
   successUrl: string;
   cancelUrl: string;
 }
 
-/** What the shopper needs to pay at Stripe: a client secret (cards) or a hosted page URL. */
-export interface ProviderHandoff {
-  clientSecret: string | null;
-  checkoutUrl: string | null;
-}
+export type { ProviderHandoff };
 
-export const PROVIDER_METHODS: ReadonlySet<PaymentMethod> = new Set([PaymentMethod.CARD, PaymentMethod.HOSTED_CHECKOUT]);
-
-/** Statuses an order can leave for PAYMENT_RECEIVED_LATE when Stripe reports money after all. */
-const GAVE_UP: ReadonlySet<OrderStatus> = new Set([OrderStatus.EXPIRED, OrderStatus.CANCELED, OrderStatus.PAYMENT_FAILED]);
+const NO_HANDOFF: ProviderHandoff = { clientSecret: null, checkoutUrl: null };
 
 /**
- * Card and hosted payments: starting them at Stripe once the order exists, verifying them
- * with Stripe, and settling what Stripe says. Stripe is reached only through the gateway.
+ * Payments through the provider seam: starting them once the order exists, verifying them with
+ * the provider, and refunds. Providers are reached only through PaymentProvider.
  */
 export class PaymentsService {
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
-    private readonly gateway: StripeGateway | undefined,
+    private readonly providers: PaymentProviders,
     private readonly urls: CheckoutUrls,
     private readonly log: Logger,
   ) {}
 
-  get providerConfigured(): boolean {
-    return this.gateway !== undefined;
+  /** The provider a checkout would pay through, or why there is none. */
+  providerForCheckout(payment: Pick<Payment, 'method' | 'provider'>): PaymentProvider | PaymentProviderError {
+    const provider = this.providers.forCheckout(payment.method, payment.provider);
+    if (provider && (!ONLINE_METHODS.includes(payment.method) || provider.start)) return provider;
+    if (payment.provider && ONLINE_METHODS.includes(payment.method)) {
+      return new PaymentProviderError(payment.provider, `"${payment.provider}" is not a payment provider this shop takes ${payment.method} payments with.`);
+    }
+    return new PaymentProviderError('stripe', `${payment.method === 'CARD' ? 'Card' : 'Hosted checkout'} payments are not available: Stripe is not configured on this server.`);
   }
 
   /**
-   * Runs after the checkout statement committed, never inside a transaction. If Stripe fails, the
-   * order is canceled and its stock released: no order is left waiting for a payment that
-   * cannot happen.
+   * Runs after the checkout statement committed, never inside a transaction, and again for a
+   * retried checkout (same idempotency key) whose payment could not be started. If the provider
+   * fails or is too slow, the order stays as it is, holding its stock: the buyer's retry starts
+   * the same payment (the provider's idempotency key is the payment id), and an order whose
+   * payment nobody starts expires early (OrderLifecycle.expireUnstarted).
    */
   async start(order: Order, payment: Payment, successUrl?: string | null, cancelUrl?: string | null): Promise<ProviderHandoff | PaymentProviderError> {
-    if (!PROVIDER_METHODS.has(payment.method)) return { clientSecret: null, checkoutUrl: null };
-    if (order.status === OrderStatus.CANCELED && !payment.providerReference) {
-      // A retry (same idempotency key) of a checkout whose payment could not be started.
-      return new PaymentProviderError('stripe', 'Failed to initialize payment earlier for this request; check out again with a new idempotency key.');
-    }
-    const gateway = this.gateway;
-    if (!gateway) return new PaymentProviderError('stripe', 'Card payments are not available: Stripe is not configured on this server.');
-    if (payment.providerReference) {
-      // A replayed checkout: hand back the payment made the first time (Stripe forgets idempotency keys after a day).
-      try {
-        const earlier = await gateway.handoff(payment.providerReference);
-        return { clientSecret: earlier.clientSecret, checkoutUrl: earlier.url };
-      } catch (error) {
-        if (!(error instanceof PaymentProviderFailure)) throw error;
-        return new PaymentProviderError('stripe', `Could not reach Stripe: ${error.message}`);
-      }
-    }
+    if (!ONLINE_METHODS.includes(payment.method)) return NO_HANDOFF;
+    const provider = this.providerForCheckout(payment);
+    if (provider instanceof PaymentProviderError) return provider;
+    // A replay of an order that was paid, canceled or expired: its status says all there is.
+    if (order.status !== OrderStatus.PENDING_PAYMENT) return NO_HANDOFF;
     try {
-      const request = {
-        paymentId: payment.id,
-        orderId: order.id,
-        orderNumber: order.orderNumber,
-        customerId: order.customer?.id ?? null,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        email: order.buyer.email,
-      };
-      let handoff: ProviderHandoff & { providerReference: string };
-      if (payment.method === PaymentMethod.CARD) {
-        const intent = await gateway.createPaymentIntent(request);
-        handoff = { providerReference: intent.providerReference, clientSecret: intent.clientSecret, checkoutUrl: null };
-      } else {
-        const lines = await this.em.find(OrderLine, { order }, { orderBy: { position: 'asc' } });
-        const fill = (url: string) => url.replace('{ORDER_ID}', encodeURIComponent(order.id));
-        const session = await gateway.createCheckoutSession({
-          ...request,
-          lines: lines.map((l) => ({ name: variantLabel(l.productName, l.options), unitAmountMinor: l.unitPriceMinor, quantity: l.quantity })),
-          shippingMinor: order.shippingMinor,
-          shippingName: order.shippingMethodName,
-          successUrl: fill(successUrl || this.urls.successUrl),
-          cancelUrl: fill(cancelUrl || this.urls.cancelUrl),
-        });
-        handoff = { providerReference: session.providerReference, clientSecret: null, checkoutUrl: session.url };
+      if (payment.providerReference) return await provider.resume!(payment.providerReference);
+      const started = await provider.start!(await this.startRequest(order, payment, successUrl, cancelUrl));
+      // Recorded only while the order still waits for it; if it died meanwhile, the job that
+      // voids its payment finds this one at the provider by the same idempotency key.
+      const recorded = await this.em.execute(
+        `update payment set provider_reference = ?, updated_at = now()
+          where id = ? and exists (select 1 from orders o where o.id = payment.order_id and o.status = ?)`,
+        [started.providerReference, payment.id, OrderStatus.PENDING_PAYMENT],
+        'run',
+      );
+      if ((recorded as unknown as { affectedRows: number }).affectedRows === 0) {
+        return new PaymentProviderError(provider.name, 'The order stopped waiting for payment while the payment was being started; please check out again.');
       }
-      if (payment.providerReference !== handoff.providerReference) {
-        await this.em.nativeUpdate(Payment, { id: payment.id }, { providerReference: handoff.providerReference });
-        payment.providerReference = handoff.providerReference;
-      }
-      return { clientSecret: handoff.clientSecret, checkoutUrl: handoff.checkoutUrl };
+      payment.providerReference = started.providerReference;
+      return { clientSecret: started.clientSecret, checkoutUrl: started.checkoutUrl };
     } catch (error) {
+      if (!(error instanceof PaymentProviderFailure)) this.log.error({ err: error, orderId: order.id }, 'starting a payment failed');
       const message = error instanceof PaymentProviderFailure ? error.message : 'the payment provider is unavailable';
-      if (!(error instanceof PaymentProviderFailure)) this.log.error({ err: error, orderId: order.id }, 'starting a Stripe payment failed');
-      await new OrderLifecycle(this.em).cancelUnpaid(order.id, 'system', `Payment provider error: ${message}`);
-      return new PaymentProviderError('stripe', `Failed to initialize payment: ${message}`);
+      return new PaymentProviderError(
+        provider.name,
+        `Could not start the payment: ${message}. The order is kept for now; retry with the same idempotency key.`,
+      );
     }
   }
 
+  private async startRequest(order: Order, payment: Payment, successUrl?: string | null, cancelUrl?: string | null) {
+    if (payment.method === 'CARD') return startRequestOf(order, payment);
+    const lines = await this.em.find(OrderLine, { order }, { orderBy: { position: 'asc' } });
+    const fill = (url: string) => url.replace('{ORDER_ID}', encodeURIComponent(order.id));
+    return startRequestOf(order, payment, {
+      lines: lines.map((l) => ({ name: variantLabel(l.productName, l.options), unitAmountMinor: l.unitPriceMinor, quantity: l.quantity })),
+      shippingMinor: order.shippingMinor,
+      shippingName: order.shippingMethodName,
+      successUrl: fill(successUrl || this.urls.successUrl),
+      cancelUrl: fill(cancelUrl || this.urls.cancelUrl),
+      expiresAt: order.expiresAt ?? null,
+    });
+  }
+
   /**
-   * Seed 001's "mark as paid", made safe: the order moves only on what Stripe says about
-   * this order's own PaymentIntent, never on the caller's word.
+   * Seed 001's "mark as paid", made safe: the order moves only on what the provider says about
+   * this order's own payment, never on the caller's word.
    */
   async markOrderPaid(orders: OrdersService, orderId: string): Promise<Order | OrderNotFound | OrderAlreadyPaid | OrderNotPayable | PaymentNotCompleted> {
     const order = await orders.find({ id: orderId });
     if (!order) return new OrderNotFound(orderId);
-    if (order.status === OrderStatus.PAID || order.status === OrderStatus.REFUNDED) return new OrderAlreadyPaid(order.id);
+    if (order.status === OrderStatus.PAID || REFUNDABLE.has(order.status) || order.status === OrderStatus.REFUNDED) return new OrderAlreadyPaid(order.id);
     const payment = await this.em.findOne(
       Payment,
-      { order, method: { $in: [...PROVIDER_METHODS] }, providerReference: { $ne: null } },
+      { order, method: { $in: [...ONLINE_METHODS] }, providerReference: { $ne: null } },
       { orderBy: { createdAt: 'desc' } },
     );
-    if (!payment || !this.gateway) {
-      return new PaymentNotCompleted(order.id, null, 'This order is not paid by card; staff confirm transfers and cash on delivery.');
+    const provider = payment && this.providers.of(payment);
+    if (!payment || !provider?.verify) {
+      return new PaymentNotCompleted(order.id, null, 'This order is not paid online; staff confirm transfers and cash on delivery.');
     }
     let reported: ProviderPayment;
     try {
-      reported = await this.gateway.retrieve(payment.providerReference!);
+      reported = await provider.verify(payment.providerReference!);
     } catch (error) {
       if (!(error instanceof PaymentProviderFailure)) throw error;
-      return new PaymentNotCompleted(order.id, null, `Could not reach Stripe to check the payment: ${error.message}`);
+      return new PaymentNotCompleted(order.id, null, `Could not reach ${provider.name} to check the payment: ${error.message}`);
     }
-    const refused = verifyReported(reported, payment, order);
-    if (refused) return refused;
+    const refused = refusalOf(reported, payment, order);
+    if (refused) return new PaymentNotCompleted(order.id, reported.status, refused);
 
     return this.em.transactional(async (tx) => {
       const locked = (await OrderLifecycle.lock(tx, order.id))!;
-      const to = locked.status === OrderStatus.PENDING_PAYMENT ? OrderStatus.PAID : GAVE_UP.has(locked.status) ? OrderStatus.PAYMENT_RECEIVED_LATE : undefined;
-      if (!to) return locked.status === OrderStatus.PAID ? new OrderAlreadyPaid(locked.id) : new OrderNotPayable(locked.id, locked.orderNumber, locked.status);
-      await OrderLifecycle.move(tx, locked, to, { actor: actorOf(this.viewer), reason: 'Payment verified with Stripe', payment: { id: payment.id } });
+      const current = await tx.findOneOrFail(Payment, { id: payment.id }, { refresh: true });
+      const before = locked.status;
+      await PaymentSettlement.succeeded(tx, locked, current, reported, actorOf(this.viewer), `Payment verified with ${provider.name}`);
+      if (locked.status === before) return before === OrderStatus.PAID ? new OrderAlreadyPaid(locked.id) : new OrderNotPayable(locked.id, locked.orderNumber, locked.status);
       return locked;
     });
   }
 
   /**
-   * Staff decision on a late payment: if every unit is still available the order is paid
-   * after all; otherwise InsufficientStock tells them to refund instead.
+   * Staff send money back: all that is left when no amount is given. Online payments are
+   * refunded through their provider by a job; manual ones are settled by staff, so the refund
+   * is recorded as done.
    */
-  async reinstate(orderId: string): Promise<Order | OrderNotFound | OrderNotPayable | InsufficientStock> {
+  async refundOrder(input: { orderId: string; amountMinor?: number | null; reason?: string | null }): Promise<
+    { order: Order; refund: Refund } | OrderNotFound | OrderNotRefundable | InvalidAmount | InvalidInput
+  > {
+    const reason = input.reason?.trim() || null;
+    if (reason && reason.length > 500) return new InvalidInput('reason', 'A refund reason may be at most 500 characters.');
+    if (!isUuid(input.orderId)) return new OrderNotFound(input.orderId);
     return this.em.transactional(async (tx) => {
-      const order = isUuid(orderId) ? await OrderLifecycle.lock(tx, orderId) : null;
-      if (!order) return new OrderNotFound(orderId);
-      if (order.status !== OrderStatus.PAYMENT_RECEIVED_LATE) return new OrderNotPayable(order.id, order.orderNumber, order.status);
-      const lines = await tx.find(OrderLine, { order });
-      const wanted = quantitiesByVariant(lines);
-      const variants = await lockVariants(tx, [...wanted.keys()]);
-      for (const variant of variants) {
-        const available = variant.stock_on_hand - variant.stock_reserved;
-        if (wanted.get(variant.id)! > available) {
-          const label = variantLabel(variant.product_name, variant.options);
-          return new InsufficientStock({ productId: variant.product_id, variantId: variant.id, label }, available, wanted.get(variant.id)!);
-        }
+      const order = await OrderLifecycle.lock(tx, input.orderId);
+      if (!order) return new OrderNotFound(input.orderId);
+      const payment = await tx.findOne(Payment, { order, status: PaymentStatus.SUCCEEDED });
+      if (!REFUNDABLE.has(order.status) || !payment) return new OrderNotRefundable(order.id, order.orderNumber, order.status);
+      const refunds = await tx.find(Refund, { payment, status: { $in: [RefundStatus.PENDING, RefundStatus.SUCCEEDED] } });
+      const left = payment.amountMinor - refunds.reduce((sum, r) => sum + r.amountMinor, 0);
+      const amount = input.amountMinor ?? left;
+      if (!Number.isInteger(amount) || amount <= 0 || amount > left) {
+        return new InvalidAmount(amount, `A refund must be between 1 and the ${left} minor units not yet refunded or being refunded.`);
       }
-      await OrderLifecycle.move(tx, order, OrderStatus.PAID, { actor: actorOf(this.viewer), reason: 'Late payment accepted; order reinstated' });
-      return order;
+      const actor = actorOf(this.viewer);
+      const provider = this.providers.of(payment);
+      if (ONLINE_METHODS.includes(payment.method) && provider?.refund) {
+        const refund = await PaymentSettlement.requestRefund(tx, order, payment, amount, actor, reason);
+        return { order, refund };
+      }
+      const refund = tx.create(Refund, { order, payment, amountMinor: amount, currency: payment.currency, actor, reason, status: RefundStatus.SUCCEEDED });
+      await tx.flush();
+      await PaymentSettlement.settleRefunds(tx, order, payment, actor, reason ?? 'Refund settled by staff');
+      return { order, refund };
     });
   }
-}
-
-/** A reported payment settles our payment only if it is this order's and for the full amount. */
-export function verifyReported(reported: ProviderPayment, payment: Payment, order: Order): PaymentNotCompleted | undefined {
-  if (reported.orderId && reported.orderId !== order.id) {
-    return new PaymentNotCompleted(order.id, reported.status, 'That Stripe payment belongs to another order.');
-  }
-  if (reported.status !== 'succeeded') {
-    return new PaymentNotCompleted(order.id, reported.status, `Stripe reports the payment as ${reported.status.replace(/_/g, ' ')}, not succeeded.`);
-  }
-  if (reported.amountReceivedMinor !== payment.amountMinor || reported.currency !== payment.currency) {
-    return new PaymentNotCompleted(order.id, reported.status, 'Stripe received a different amount than the order total.');
-  }
-  return undefined;
 }

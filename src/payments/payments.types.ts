@@ -1,9 +1,12 @@
-import { createUnionType, Field, ObjectType } from 'type-graphql';
-import { InsufficientStock } from '../catalog/catalog.errors';
+import { createUnionType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { InvalidAmount } from '../checkout/checkout.errors';
+import { InvalidInput } from '../common/common.errors';
 import type { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.types';
 import { OrderNotFound, OrderNotPayable } from '../orders/orders.errors';
-import { OrderAlreadyPaid, PaymentNotCompleted } from './payments.errors';
+import { OrderAlreadyPaid, OrderNotRefundable, PaymentNotCompleted } from './payments.errors';
+import type { Refund } from './refund.entity';
+import { RefundType } from './payment.types';
 
 @ObjectType()
 export class MarkOrderPaidSuccess {
@@ -15,13 +18,29 @@ export class MarkOrderPaidSuccess {
   }
 }
 
+@InputType()
+export class RefundOrderInput {
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => Int, { nullable: true, description: 'In minor units; omitted: everything not yet refunded.' })
+  amountMinor?: number;
+
+  @Field(() => String, { nullable: true })
+  reason?: string;
+}
+
 @ObjectType()
-export class ReinstateOrderSuccess {
+export class RefundOrderSuccess {
   @Field(() => OrderType)
   order: Order;
 
-  constructor(order: Order) {
+  @Field(() => RefundType, { description: 'PENDING while the provider is asked (a job); SUCCEEDED at once for manual payments.' })
+  refund: Refund;
+
+  constructor(order: Order, refund: Refund) {
     this.order = order;
+    this.refund = refund;
   }
 }
 
@@ -30,7 +49,7 @@ export const MarkOrderPaidResult = createUnionType({
   types: () => [MarkOrderPaidSuccess, OrderNotFound, OrderAlreadyPaid, OrderNotPayable, PaymentNotCompleted] as const,
 });
 
-export const ReinstateOrderResult = createUnionType({
-  name: 'ReinstateOrderResult',
-  types: () => [ReinstateOrderSuccess, OrderNotFound, OrderNotPayable, InsufficientStock] as const,
+export const RefundOrderResult = createUnionType({
+  name: 'RefundOrderResult',
+  types: () => [RefundOrderSuccess, OrderNotFound, OrderNotRefundable, InvalidAmount, InvalidInput] as const,
 });

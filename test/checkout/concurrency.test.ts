@@ -4,6 +4,8 @@ import { CheckoutService, ORDER_NUMBER_ATTEMPTS } from '../../src/checkout/check
 import { CustomerService } from '../../src/auth/customer.service';
 import { CartService } from '../../src/cart/cart.service';
 import { PaymentsService } from '../../src/payments/payments.service';
+import { manualPayments } from '../../src/payments/manual-provider';
+import { PaymentProviders } from '../../src/payments/payment-provider';
 import pino from 'pino';
 import { PaymentMethod } from '../../src/payments/payment.entity';
 import { graphql } from '../generated';
@@ -140,7 +142,7 @@ describe('order numbers', () => {
     const checkoutWithFixedNumbers = () => {
       const em = app.server.orm.em.fork();
       const customers = new CustomerService(em, GUEST);
-      const payments = new PaymentsService(em, GUEST, undefined, { successUrl: 'http://shop.test/ok', cancelUrl: 'http://shop.test/back' }, pino({ level: 'silent' }));
+      const payments = new PaymentsService(em, GUEST, new PaymentProviders([manualPayments]), { successUrl: 'http://shop.test/ok', cancelUrl: 'http://shop.test/back' }, pino({ level: 'silent' }));
       const service = new CheckoutService(em, GUEST, new CartService(em, GUEST, customers, 'USD'), payments, { orderTtlMinutes: 30 }, () => {
         generated += 1;
         return 'ORD-20261122-SAME00';

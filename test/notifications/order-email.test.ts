@@ -40,7 +40,6 @@ afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 const app = useTestApp(() => ({
   SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
   MAIL_FROM: 'Test Shop <orders@shop.test>',
-  MAIL_DISPATCH_SECONDS: '1',
 }));
 
 async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StripeGateway, toStripeAmount } from '../../src/payments/stripe-gateway';
+import { StripeProvider as StripeGateway, toStripeAmount } from '../../src/payments/stripe-provider';
 
 describe("amounts in Stripe's unit", () => {
   it.each([

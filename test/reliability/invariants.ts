@@ -36,7 +36,7 @@ export async function readSnapshot(pool: pg.Pool): Promise<Snapshot> {
       lines: await rows('select order_id, variant_id, quantity from order_line'),
       history: await rows('select order_id, from_status, to_status, actor from order_status_change'),
       payments: await rows('select id, order_id, method, status, amount_minor, currency, provider_reference, confirmed_at from payment'),
-      events: await rows('select id, type, outcome, order_id from stripe_event'),
+      events: await rows('select id, type, outcome, order_id from provider_event'),
       overduePending: (await rows<{ n: number }>(`select count(*)::int as n from orders where status = 'PENDING_PAYMENT' and expires_at <= now()`))[0].n,
     };
     await client.query('commit');
@@ -51,16 +51,20 @@ export async function readSnapshot(pool: pg.Pool): Promise<Snapshot> {
 
 /** Statuses whose units sit in `stock_reserved`, and statuses whose units have left `stock_on_hand`. */
 const HOLDS: ReadonlySet<OrderStatus> = new Set([OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_ON_DELIVERY]);
-const SOLD: ReadonlySet<OrderStatus> = new Set([OrderStatus.PAID, OrderStatus.REFUNDED]);
+const SOLD: ReadonlySet<OrderStatus> = new Set([OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED]);
+/** A refunded order sold its units only if it was paid first (a late payment refunded never was; refunds do not restock). */
+const wasSold = (status: OrderStatus, history: Snapshot['history']) => SOLD.has(status) && (status !== OrderStatus.REFUNDED || history.some((h) => h.to_status === OrderStatus.PAID));
 
 /**
  * What each order status says about its payments (this test places one payment per order).
- * `succeeded`/`pending`/`refunded`: how many payments must be in that status.
+ * `succeeded`/`pending`/`refunded`: how many payments must be in that status (a declined
+ * payment still awaits money, so it counts as pending).
  */
 const PAYMENTS_BY_STATUS: Record<OrderStatus, { succeeded: number; pending: number; refunded: number }> = {
   [OrderStatus.PENDING_PAYMENT]: { succeeded: 0, pending: 1, refunded: 0 },
   [OrderStatus.PAYMENT_ON_DELIVERY]: { succeeded: 0, pending: 1, refunded: 0 },
   [OrderStatus.PAID]: { succeeded: 1, pending: 0, refunded: 0 },
+  [OrderStatus.PARTIALLY_REFUNDED]: { succeeded: 1, pending: 0, refunded: 0 },
   [OrderStatus.PAYMENT_RECEIVED_LATE]: { succeeded: 1, pending: 0, refunded: 0 },
   [OrderStatus.REFUNDED]: { succeeded: 0, pending: 0, refunded: 1 },
   [OrderStatus.PAYMENT_FAILED]: { succeeded: 0, pending: 0, refunded: 0 },
@@ -75,6 +79,7 @@ const PAYMENTS_BY_STATUS: Record<OrderStatus, { succeeded: number; pending: numb
 export function checkInvariants(snapshot: Snapshot, expected: { initialStock: ReadonlyMap<string, number>; deliveredEventIds: ReadonlySet<string> }): string[] {
   const violations: string[] = [];
   const orders = new Map(snapshot.orders.map((o) => [o.id, o]));
+  const historyOf = groupBy(snapshot.history, (h) => h.order_id);
 
   // Stock: never oversold, and reserved / sold units account exactly for the orders.
   const reservedBy = new Map<string, number>();
@@ -86,7 +91,7 @@ export function checkInvariants(snapshot: Snapshot, expected: { initialStock: Re
       continue;
     }
     if (HOLDS.has(order.status)) reservedBy.set(line.variant_id, (reservedBy.get(line.variant_id) ?? 0) + line.quantity);
-    if (SOLD.has(order.status)) soldBy.set(line.variant_id, (soldBy.get(line.variant_id) ?? 0) + line.quantity);
+    if (wasSold(order.status, historyOf.get(order.id) ?? [])) soldBy.set(line.variant_id, (soldBy.get(line.variant_id) ?? 0) + line.quantity);
   }
   for (const v of snapshot.variants) {
     if (v.stock_on_hand < 0 || v.stock_reserved < 0 || v.stock_reserved > v.stock_on_hand) {
@@ -106,12 +111,11 @@ export function checkInvariants(snapshot: Snapshot, expected: { initialStock: Re
   }
 
   // History: one row per status reached, forming a path of the state machine to the current status.
-  const historyOf = groupBy(snapshot.history, (h) => h.order_id);
   for (const order of snapshot.orders) {
     const rows = historyOf.get(order.id) ?? [];
     const initial = order.payment_method === 'CASH_ON_DELIVERY' ? OrderStatus.PAYMENT_ON_DELIVERY : OrderStatus.PENDING_PAYMENT;
     const toCounts = countBy(rows, (r) => r.to_status);
-    for (const [to, n] of toCounts) if (n > 1) violations.push(`order ${order.id}: ${n} history rows to ${to}`);
+    for (const [to, n] of toCounts) if (n > 1 && to !== OrderStatus.PARTIALLY_REFUNDED) violations.push(`order ${order.id}: ${n} history rows to ${to}`);
     const path: string[] = [];
     let current: OrderStatus | null = null;
     const left = [...rows];
@@ -139,7 +143,7 @@ export function checkInvariants(snapshot: Snapshot, expected: { initialStock: Re
     const count = (status: PaymentStatus) => payments.filter((p) => p.status === status).length;
     const describe = () => `order ${order.id} (${order.payment_method}, ${order.status}) has payments [${payments.map((p) => p.status).join(', ')}]`;
     if (payments.length !== 1) violations.push(`${describe()}: expected exactly one payment`);
-    if (count(PaymentStatus.SUCCEEDED) !== rule.succeeded || count(PaymentStatus.PENDING) !== rule.pending || count(PaymentStatus.REFUNDED) !== rule.refunded) {
+    if (count(PaymentStatus.SUCCEEDED) !== rule.succeeded || count(PaymentStatus.PENDING) + count(PaymentStatus.DECLINED) !== rule.pending || count(PaymentStatus.REFUNDED) !== rule.refunded) {
       violations.push(`${describe()}: expected ${rule.succeeded} succeeded, ${rule.pending} pending, ${rule.refunded} refunded`);
     }
     for (const p of payments) {
@@ -158,6 +162,9 @@ export function checkInvariants(snapshot: Snapshot, expected: { initialStock: Re
     if (e.outcome === 'received') violations.push(`stripe event ${e.id} (${e.type}) recorded but never processed`);
   }
   if (snapshot.overduePending > 0) violations.push(`${snapshot.overduePending} overdue PENDING_PAYMENT orders remain`);
+  for (const order of snapshot.orders) {
+    if (order.status === OrderStatus.PAYMENT_RECEIVED_LATE) violations.push(`order ${order.id} is left in PAYMENT_RECEIVED_LATE`);
+  }
   return violations;
 }
 

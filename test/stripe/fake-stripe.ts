@@ -97,7 +97,14 @@ interface Fault {
   match: RequestMatch;
   failure?: InjectedFailure;
   delayMs?: number;
+  /** Never answered: the connection stays open until `heal()` or close, then drops. */
+  hang?: boolean;
+  /** The connection is reset before any answer, like a host that refuses or crashes. */
+  refuse?: boolean;
 }
+
+/** A lasting outage of matching endpoints, until `heal()`. */
+export type Outage = { kind: 'hang' } | { kind: 'refuse' } | { kind: 'fail'; failure: InjectedFailure };
 
 type Handler = (params: FormObject, id: string, request: Stripe.Event.Request) => unknown;
 
@@ -132,6 +139,8 @@ export class FakeStripe {
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly closing = new AbortController();
   private readonly faults: Fault[] = [];
+  private readonly outages: Fault[] = [];
+  private healed = new AbortController();
   private readonly idempotent = new Map<string, { path: string; params: string; reply: Reply }>();
   /** `payment_intent_data[metadata]` of each session, for the PaymentIntent made when it is paid. */
   private readonly sessionPaymentMetadata = new Map<string, Stripe.Metadata>();
@@ -200,6 +209,36 @@ export class FakeStripe {
    */
   delayNext(match: RequestMatch, ms: number): void {
     this.faults.push({ match, delayMs: ms });
+  }
+
+  /** The next matching request is never answered (until `heal()` or close), and not handled. */
+  hangNext(match: RequestMatch): void {
+    this.faults.push({ match, hang: true });
+  }
+
+  /**
+   * Every matching request from now on meets an outage, until `heal()`: it hangs unanswered and
+   * unhandled, has its connection reset, or gets an error response. Several can be in force.
+   */
+  breakEndpoint(match: RequestMatch, outage: Outage): void {
+    this.outages.push({
+      match,
+      hang: outage.kind === 'hang',
+      refuse: outage.kind === 'refuse',
+      failure: outage.kind === 'fail' ? outage.failure : undefined,
+    });
+  }
+
+  /** Ends every outage; requests left hanging have their connections dropped. */
+  heal(): void {
+    this.outages.length = 0;
+    this.healed.abort();
+    this.healed = new AbortController();
+  }
+
+  /** Requests to a path (any method) recorded so far, e.g. to count attempts. */
+  requestsTo(path: RegExp, method = 'POST'): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
   }
 
   /** The customer pays: the PaymentIntent succeeds with a charge. */
@@ -312,6 +351,20 @@ export class FakeStripe {
       this.requests.push(request);
       const requestId = newId('req');
       const fault = this.takeFault(request);
+      if (fault?.refuse) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.hang) {
+        const healed = this.healed.signal;
+        await new Promise<void>((resolve) => {
+          if (healed.aborted || this.closing.signal.aborted) return resolve();
+          healed.addEventListener('abort', () => resolve(), { once: true });
+          this.closing.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        req.socket.destroy();
+        return;
+      }
       const reply = fault?.failure ? errorReply(fault.failure.status, fault.failure.error ?? { type: 'api_error', message: 'Injected failure.' }) : this.respond(request, requestId);
       if (fault?.delayMs) await sleep(fault.delayMs, undefined, { signal: this.closing.signal });
       res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': requestId, ...(reply.replayed && { 'idempotent-replayed': 'true' }) });
@@ -324,9 +377,10 @@ export class FakeStripe {
   }
 
   private takeFault(request: RecordedRequest): Fault | undefined {
-    const index = this.faults.findIndex(
-      ({ match }) => (!match.method || match.method.toUpperCase() === request.method) && (!match.path || match.path.test(request.path)),
-    );
+    const matches = ({ match }: Fault) => (!match.method || match.method.toUpperCase() === request.method) && (!match.path || match.path.test(request.path));
+    const outage = this.outages.find(matches);
+    if (outage) return outage;
+    const index = this.faults.findIndex(matches);
     return index === -1 ? undefined : this.faults.splice(index, 1)[0];
   }
 

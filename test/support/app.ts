@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { signToken } from '../../src/auth/viewer';
 import { loadConfig, type Config } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer, type ServerExtensions } from '../../src/server';
 import { createTestDatabase } from './databases';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -27,6 +27,20 @@ export interface TestApp {
   customerToken(sub: string, email?: string): string;
   /** SQL statements the server sent while `work` ran. */
   countStatements(work: () => Promise<unknown>): Promise<number>;
+  /** Runs SQL on the test's database (assertions and arranging what the API cannot). */
+  sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Waits until the background jobs due now are done (retries scheduled later do not count). */
+  jobsDone(): Promise<void>;
+}
+
+/** Polls `probe` until it gives a value; the vitest timeout bounds it, not a clock here. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what = 'a condition'): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (attempt > 600) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
@@ -34,7 +48,7 @@ export interface TestApp {
  * template), and takes both down after the file. Environment overrides go through the same
  * configuration loader as production.
  */
-export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}): TestApp {
+export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}, extensions: ServerExtensions = {}): TestApp {
   const app = {} as TestApp;
   let dropDatabase: (() => Promise<void>) | undefined;
 
@@ -51,7 +65,7 @@ export function useTestApp(env: Record<string, string> | (() => Record<string, s
       // Evaluated here, so a test can pass settings known only once its own beforeAll ran.
       ...(typeof env === 'function' ? env() : env),
     });
-    const server = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+    const server = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), extensions);
     Object.assign(app, buildClient(server, config));
   });
 
@@ -91,6 +105,17 @@ function buildClient(server: RunningServer, config: Config): TestApp {
     },
     staffToken: (sub = 'staff-1') => signToken(TEST_JWT_SECRET, { sub, email: `${sub}@shop.test`, role: 'admin' }),
     customerToken: (sub, email = `${sub}@example.com`) => signToken(TEST_JWT_SECRET, { sub, email, role: 'customer' }),
+    sql: (text, params = []) => server.orm.em.getConnection().execute(text, params as never[]) as never,
+    async jobsDone() {
+      const sql = server.orm.em.getConnection();
+      await waitFor(async () => {
+        const [{ n }] = await sql.execute(
+          `select count(*)::int as n from graphile_worker.jobs
+            where attempts < max_attempts and (locked_at is not null or run_at <= now()) and task_identifier <> 'send_notification'`,
+        );
+        return n === 0;
+      }, 'background jobs');
+    },
     async countStatements(work) {
       const before = server.statements.read();
       await work();

@@ -1,11 +1,15 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
- * Every Stripe event we accepted, keyed by Stripe's event id and written in the same
- * transaction as its effect: a redelivery finds its id taken and changes nothing.
+ * Every provider event we accepted (Stripe's webhooks and any other provider's), keyed by the
+ * provider's name and event id and written in the same transaction as its effect: a redelivery
+ * finds its key taken and changes nothing.
  */
 @Entity()
-export class StripeEvent {
+export class ProviderEvent {
+  @PrimaryKey({ type: 'text' })
+  provider!: string;
+
   @PrimaryKey({ type: 'text' })
   id!: string;
 
