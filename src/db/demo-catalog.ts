@@ -56,6 +56,7 @@ const PRODUCTS: DemoProduct[] = [
 ];
 
 // Standard and Express, country-wide rates plus a few regional ones (a region beats its country).
+// Regions are ISO 3166-2 codes without the country prefix: JP-47 is Okinawa.
 const SHIPPING: Array<{ name: string; rates: Array<[country: string, region: string | null, currency: string, amountMinor: number]> }> = [
   {
     name: 'Standard',
@@ -63,7 +64,7 @@ const SHIPPING: Array<{ name: string; rates: Array<[country: string, region: str
       ['US', null, 'USD', 500], ['US', 'AK', 'USD', 1500], ['US', 'HI', 'USD', 1500],
       ['CA', null, 'USD', 1200], ['GB', null, 'EUR', 900],
       ['DE', null, 'EUR', 490], ['FR', null, 'EUR', 590], ['NL', null, 'EUR', 590],
-      ['JP', null, 'JPY', 800], ['JP', 'Okinawa', 'JPY', 1500],
+      ['JP', null, 'JPY', 800], ['JP', '47', 'JPY', 1500],
     ],
   },
   {
