@@ -1,8 +1,8 @@
+import { GraphQLError } from 'graphql';
 import { CountryCodeResolver, CurrencyResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { STAFF } from '../auth/auth-checker';
 import { Money } from '../common/money.types';
-import { badUserInput } from '../common/pagination';
 import { RegionRefusal } from '../common/regions';
 import type { Context } from '../context';
 import { ShippingMethod } from './shipping-method.entity';
@@ -28,8 +28,10 @@ export class ShippingResolver {
     @Ctx() { services }: Context,
   ): Promise<ShippingOption[]> {
     const quotes = await services.shipping.optionsFor({ country, region, currency });
-    // A query answers data or an error, not a union: an unknown region is the caller's mistake.
-    if (quotes instanceof RegionRefusal) throw badUserInput(quotes.message, 'region');
+    // A query answers data or an error, not a union: an unknown region is the caller's mistake (HTTP 400).
+    if (quotes instanceof RegionRefusal) {
+      throw new GraphQLError(quotes.message, { extensions: { code: 'BAD_USER_INPUT', argument: 'region', http: { status: 400 } } });
+    }
     return quotes.map((q) => ({ id: q.methodId, name: q.methodName, price: new Money(q.amountMinor, q.currency) }));
   }
 
