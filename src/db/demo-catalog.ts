@@ -4,6 +4,7 @@ import { CatalogService, type CreateProductCommand } from '../catalog/catalog.se
 import { Category } from '../catalog/category.entity';
 import { Product, ProductStatus } from '../catalog/product.entity';
 import { ShippingMethod, ShippingRate } from '../shipping/shipping-method.entity';
+import { normalizeRegion } from '../common/regions';
 
 const DEMO_LOCK_KEY = 72_616_102;
 
@@ -120,6 +121,7 @@ export async function loadDemoCatalog(em: EntityManager, logger: Logger): Promis
     for (const method of SHIPPING) {
       const shippingMethod = tx.create(ShippingMethod, { name: method.name });
       for (const [country, region, currency, amountMinor] of method.rates) {
+        if (region !== null && normalizeRegion(country, region) !== region) throw new Error(`demo rate region ${country}-${region} is not an ISO 3166-2 code`);
         tx.create(ShippingRate, { method: shippingMethod, country, region, currency, amountMinor });
       }
     }
