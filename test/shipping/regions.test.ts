@@ -2,21 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { graphql } from '../generated';
 import type { ShippingRateInput } from '../generated/graphql';
 import { useTestApp } from '../support/app';
+import { CreateMethod, createShippingMethod } from '../support/shipping-fixtures';
 
 const app = useTestApp();
 
 const sql = (query: string, params: unknown[] = []) => app.server.orm.em.getConnection().execute(query, params);
-
-const CreateMethod = graphql(`
-  mutation RegionSuiteCreateMethod($input: CreateShippingMethodInput!) {
-    createShippingMethod(input: $input) {
-      __typename
-      ... on CreateShippingMethodSuccess { shippingMethod { id name rates { country region price { amountMinor currency } } } }
-      ... on UserError { code message }
-      ... on InvalidInput { field }
-    }
-  }
-`);
 
 const Options = graphql(`
   query RegionSuiteOptions($country: CountryCode!, $region: String, $currency: Currency!) {
@@ -26,13 +16,7 @@ const Options = graphql(`
 
 const staff = () => ({ token: app.staffToken() });
 
-async function createMethod(name: string, rates: ShippingRateInput[]) {
-  const { createShippingMethod } = await app.query(CreateMethod, { input: { name, rates } }, staff());
-  if (createShippingMethod.__typename !== 'CreateShippingMethodSuccess') {
-    throw new Error(`createShippingMethod refused: ${JSON.stringify(createShippingMethod)}`);
-  }
-  return createShippingMethod.shippingMethod;
-}
+const createMethod = (name: string, rates: ShippingRateInput[]) => createShippingMethod(app, name, rates);
 
 /** What the method charges for the address, or undefined when it does not serve it. */
 async function priceOf(method: { id: string }, country: string, currency: string, region?: string | null) {
