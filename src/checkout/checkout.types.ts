@@ -64,7 +64,7 @@ export class AddressInput {
   @Field()
   city!: string;
 
-  @Field({ nullable: true, description: 'State, province or prefecture; some shipping rates depend on it.' })
+  @Field({ nullable: true, description: 'State, province or prefecture: its ISO 3166-2 code ("AK", "US-AK") or name ("Alaska"); stored as the code. One that names no region of the country is InvalidAddress.' })
   region?: string;
 
   @Field({ nullable: true })

@@ -1,4 +1,5 @@
 import { EmailAddressResolver, PhoneNumberResolver } from 'graphql-scalars';
+import { normalizeAddressRegion, RegionRefusal } from '../common/regions';
 import type { AddressSnapshot, BuyerSnapshot } from '../orders/order.entity';
 import { InvalidAddress, InvalidBuyer } from './checkout.errors';
 
@@ -76,13 +77,16 @@ export function addressSnapshot(input: AddressInputData): AddressSnapshot | Inva
     phone = normalisePhone(input.phone!) ?? null;
     if (!phone) return new InvalidAddress('phone', `"${input.phone}" is not a valid phone number.`);
   }
+  // Stored as the ISO 3166-2 code, so that shipping (and tax) rates match it by code.
+  const region = normalizeAddressRegion(input.country, input.region);
+  if (region instanceof RegionRefusal) return new InvalidAddress('region', region.message);
   return {
     name: input.name.trim(),
     phone,
     line1: input.line1.trim(),
     line2: blankToNull(input.line2),
     city: input.city.trim(),
-    region: blankToNull(input.region),
+    region,
     postalCode: blankToNull(input.postalCode),
     country: input.country.toUpperCase(),
     reference: blankToNull(input.reference),

@@ -4,6 +4,7 @@ import { CatalogService, type CreateProductCommand } from '../catalog/catalog.se
 import { Category } from '../catalog/category.entity';
 import { Product, ProductStatus } from '../catalog/product.entity';
 import { ShippingMethod, ShippingRate } from '../shipping/shipping-method.entity';
+import { normalizeRegion } from '../common/regions';
 
 const DEMO_LOCK_KEY = 72_616_102;
 
@@ -56,6 +57,7 @@ const PRODUCTS: DemoProduct[] = [
 ];
 
 // Standard and Express, country-wide rates plus a few regional ones (a region beats its country).
+// Regions are ISO 3166-2 codes without the country prefix: JP-47 is Okinawa.
 const SHIPPING: Array<{ name: string; rates: Array<[country: string, region: string | null, currency: string, amountMinor: number]> }> = [
   {
     name: 'Standard',
@@ -63,7 +65,7 @@ const SHIPPING: Array<{ name: string; rates: Array<[country: string, region: str
       ['US', null, 'USD', 500], ['US', 'AK', 'USD', 1500], ['US', 'HI', 'USD', 1500],
       ['CA', null, 'USD', 1200], ['GB', null, 'EUR', 900],
       ['DE', null, 'EUR', 490], ['FR', null, 'EUR', 590], ['NL', null, 'EUR', 590],
-      ['JP', null, 'JPY', 800], ['JP', 'Okinawa', 'JPY', 1500],
+      ['JP', null, 'JPY', 800], ['JP', '47', 'JPY', 1500],
     ],
   },
   {
@@ -119,6 +121,7 @@ export async function loadDemoCatalog(em: EntityManager, logger: Logger): Promis
     for (const method of SHIPPING) {
       const shippingMethod = tx.create(ShippingMethod, { name: method.name });
       for (const [country, region, currency, amountMinor] of method.rates) {
+        if (region !== null && normalizeRegion(country, region) !== region) throw new Error(`demo rate region ${country}-${region} is not an ISO 3166-2 code`);
         tx.create(ShippingRate, { method: shippingMethod, country, region, currency, amountMinor });
       }
     }

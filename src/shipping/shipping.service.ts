@@ -3,6 +3,7 @@ import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { queryPrepared } from '../db/prepared';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
+import { normalizeAddressRegion, normalizeRegion, RegionRefusal, regionWithParents } from '../common/regions';
 import { InvalidPrice } from '../catalog/catalog.errors';
 import { ShippingMethod, ShippingRate } from './shipping-method.entity';
 import { ShippingMethodNotFound, ShippingNotSupported } from './shipping.errors';
@@ -25,15 +26,14 @@ export interface CreateShippingMethodCommand {
   rates: Array<{ country: string; region?: string | null; currency: string; amountMinor: number }>;
 }
 
-const sameRegion = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 /** Which methods deliver where, and at what price. */
 export class ShippingService {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Every active method that serves the destination, cheapest first. Per method, a rate for
-   * the destination's region wins over the country-wide rate (region null).
+   * Every active method that serves the destination, cheapest first. Per method, the rate for
+   * the destination's region wins over a rate for a region enclosing it, which wins over the
+   * country-wide rate (region null). The destination's region is a code (see addressSnapshot).
    */
   async options(destination: Destination): Promise<ShippingQuote[]> {
     const country = destination.country.toUpperCase();
@@ -47,18 +47,27 @@ export class ShippingService {
       [country, currency],
     );
     const region = destination.region?.trim() || null;
-    const best = new Map<string, { rate: (typeof rates)[number]; specific: boolean }>();
+    // Specificity of a rate: its place in the region's chain, innermost first; country-wide last.
+    const regions = region ? regionWithParents(country, region) : [];
+    const best = new Map<string, { rate: (typeof rates)[number]; rank: number }>();
     for (const rate of rates) {
-      if (rate.region && !(region && sameRegion(rate.region, region))) continue;
-      const specific = rate.region !== null;
+      const rank = rate.region === null ? regions.length : regions.indexOf(rate.region);
+      if (rank < 0) continue;
       const current = best.get(rate.method_id);
-      if (!current || (specific && !current.specific) || (specific === current.specific && rate.amount_minor < current.rate.amount_minor)) {
-        best.set(rate.method_id, { rate, specific });
+      if (!current || rank < current.rank || (rank === current.rank && rate.amount_minor < current.rate.amount_minor)) {
+        best.set(rate.method_id, { rate, rank });
       }
     }
     return [...best.values()]
       .map(({ rate }) => ({ methodId: rate.method_id, methodName: rate.method_name, amountMinor: rate.amount_minor, currency }))
       .sort((a, b) => a.amountMinor - b.amountMinor || a.methodName.localeCompare(b.methodName));
+  }
+
+  /** options() for an address's region as a shopper wrote it (code or name); a refusal when it names no region. */
+  async optionsFor(destination: Destination): Promise<ShippingQuote[] | RegionRefusal> {
+    const region = normalizeAddressRegion(destination.country, destination.region);
+    if (region instanceof RegionRefusal) return region;
+    return this.options({ ...destination, region });
   }
 
   /** The price of the chosen method for the destination, or the cheapest when none is chosen. */
@@ -82,22 +91,26 @@ export class ShippingService {
     if (!name) return new InvalidInput('name', 'A shipping method needs a name.');
     if (input.rates.length === 0) return new InvalidInput('rates', 'A shipping method needs at least one rate.');
     const zones = new Set<string>();
+    const regions: Array<string | null> = [];
     for (const [i, rate] of input.rates.entries()) {
+      const region = normalizeRegion(rate.country, rate.region);
+      if (region instanceof RegionRefusal) return new InvalidInput(`rates.${i}.region`, region.message);
+      regions.push(region);
       const currency = rate.currency.toUpperCase();
       if (!isSaleCurrency(currency)) return new UnsupportedCurrency(currency);
       if (!Number.isInteger(rate.amountMinor) || rate.amountMinor < 0 || rate.amountMinor > MAX_AMOUNT_MINOR) {
         return new InvalidPrice(currency, rate.amountMinor);
       }
-      const zone = [rate.country.toUpperCase(), rate.region?.trim().toLowerCase() ?? '', currency].join('|');
+      const zone = [rate.country.toUpperCase(), region ?? '', currency].join('|');
       if (zones.has(zone)) return new InvalidInput(`rates.${i}`, 'Two rates for the same country, region and currency.');
       zones.add(zone);
     }
     const method = this.em.create(ShippingMethod, { name });
-    for (const rate of input.rates) {
+    for (const [i, rate] of input.rates.entries()) {
       this.em.create(ShippingRate, {
         method,
         country: rate.country.toUpperCase(),
-        region: rate.region?.trim() || null,
+        region: regions[i],
         currency: rate.currency.toUpperCase(),
         amountMinor: rate.amountMinor,
       });

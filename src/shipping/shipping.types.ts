@@ -22,7 +22,7 @@ export class ShippingRateType {
   @Field(() => CountryCodeResolver)
   country!: string;
 
-  @Field(() => String, { nullable: true, description: 'State or province; null means the whole country.' })
+  @Field(() => String, { nullable: true, description: 'ISO 3166-2 subdivision code without the country prefix ("AK"); null means the whole country.' })
   region?: string | null;
 
   @Field(() => Money)
@@ -46,7 +46,10 @@ export class ShippingRateInput {
   @Field(() => CountryCodeResolver)
   country!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A subdivision of the country: its ISO 3166-2 code ("AK" or "US-AK") or name ("Alaska"); stored as the code. Null: the whole country.',
+  })
   region?: string | null;
 
   @Field(() => CurrencyResolver)

@@ -2,30 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { graphql } from '../generated';
 import type { ShippingRateInput } from '../generated/graphql';
 import { useTestApp } from '../support/app';
+import { CreateMethod, createShippingMethod } from '../support/shipping-fixtures';
 
 const app = useTestApp();
 
 const sql = (query: string, params: unknown[] = []) => app.server.orm.em.getConnection().execute(query, params);
-
-const CreateMethod = graphql(`
-  mutation ShippingSuiteCreateMethod($input: CreateShippingMethodInput!) {
-    createShippingMethod(input: $input) {
-      __typename
-      ... on CreateShippingMethodSuccess {
-        shippingMethod {
-          id
-          name
-          active
-          rates { country region price { amountMinor currency formatted } }
-        }
-      }
-      ... on UserError { code message }
-      ... on InvalidInput { field }
-      ... on InvalidPrice { currency amountMinor }
-      ... on UnsupportedCurrency { currency }
-    }
-  }
-`);
 
 const Options = graphql(`
   query ShippingSuiteOptions($country: CountryCode!, $region: String, $currency: Currency!) {
@@ -45,13 +26,7 @@ const Methods = graphql(`
 
 const staff = () => ({ token: app.staffToken() });
 
-async function createMethod(name: string, rates: ShippingRateInput[]) {
-  const { createShippingMethod } = await app.query(CreateMethod, { input: { name, rates } }, staff());
-  if (createShippingMethod.__typename !== 'CreateShippingMethodSuccess') {
-    throw new Error(`createShippingMethod refused: ${JSON.stringify(createShippingMethod)}`);
-  }
-  return createShippingMethod.shippingMethod;
-}
+const createMethod = (name: string, rates: ShippingRateInput[]) => createShippingMethod(app, name, rates);
 
 async function options(country: string, currency: string, region?: string | null) {
   return (await app.query(Options, { country, currency, region })).shippingOptions;
