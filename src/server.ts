@@ -50,7 +50,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let orm: MikroORM | undefined;
   try {
-    orm = await connectDatabase({ databaseUrl, logger });
+    orm = await connectDatabase({
+      databaseUrl,
+      logger,
+      timeouts: config.database,
+      createMissing: config.database.createMissing,
+    });
     await migrate(orm, databaseUrl);
     if (config.demoData) await loadDemoCatalog(orm.em.fork(), logger);
   } catch (error) {
