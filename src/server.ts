@@ -73,7 +73,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
   const inFlight = new InFlightRequests();
-  const checkoutRateLimit = config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit) : undefined;
+  const checkoutRateLimit =
+    config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit, orm.em.getConnection().getKnex()) : undefined;
   const apollo = createApolloServer({
     schema: await buildGraphQLSchema(),
     httpServer,
