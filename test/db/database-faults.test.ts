@@ -181,12 +181,12 @@ describe('with the database frozen (SIGSTOP on every PostgreSQL process)', () =>
   });
   afterAll(() => thawPostgres(frozen));
 
-  // Each guard below is the test's timeout: before the change these requests hung for as long
-  // as the database stayed frozen.
+  // Each guard below is the test's timeout (room for a busy machine over the 800 ms bound):
+  // before the change these requests hung for as long as the database stayed frozen.
   it('answers health 503 within its bound of under a second', async () => {
     expect(await health()).toEqual({ status: 503, body: { status: 'unavailable', database: 'unreachable' } });
     expect(await health()).toEqual({ status: 503, body: { status: 'unavailable', database: 'unreachable' } });
-  }, 3_000);
+  }, 5_000);
 
   it('answers a query, a mutation and a checkout 503 SERVICE_UNAVAILABLE once the statement timeout has passed', async () => {
     const answers = await Promise.all([productsPage(), createCart(), checkout(), productsPage()]);
