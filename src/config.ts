@@ -13,11 +13,13 @@ export interface Config {
   port: number;
   /** Absent: the server starts an embedded PostgreSQL in `dataDir`. */
   databaseUrl?: string;
+  database: DatabaseConfig;
   dataDir: string;
   embeddedPostgresPort: number;
   jwt: JwtConfig;
   stripe: StripeConfig;
   orderTtlMinutes: number;
+  /** Load the demo catalog into an empty database; default on outside production only. */
   demoData: boolean;
   /** Checkouts per minute per client; 0 disables the limit. */
   checkoutRateLimit: number;
@@ -31,6 +33,19 @@ export interface Config {
   mail: MailConfig;
   graphql: GraphQLConfig;
   logLevel: LogLevel;
+}
+
+/** How long the server waits on PostgreSQL before it answers 503 instead of hanging. */
+export interface DatabaseConfig {
+  /** PostgreSQL cancels a statement that runs longer (statement_timeout); migrations are exempt. */
+  statementTimeoutMs: number;
+  /** Longest wait for a pooled connection, including opening a new one. */
+  acquireTimeoutMs: number;
+  /**
+   * Create the database named in DATABASE_URL when it does not exist: in development and
+   * tests only, so that a misspelled name in production stops the server instead.
+   */
+  createMissing: boolean;
 }
 
 export interface GraphQLConfig {
@@ -92,12 +107,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     nodeEnv,
     port: integer(env, 'PORT', 4000, 0, 65535),
     databaseUrl,
+    database: {
+      statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      acquireTimeoutMs: integer(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+      createMissing: nodeEnv !== 'production',
+    },
     dataDir,
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
     jwt: jwtConfig(env, nodeEnv, dataDir),
     stripe: stripeConfig(env),
     orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 30, 1, 60 * 24 * 30),
-    demoData: boolean(env, 'DEMO_DATA', true),
+    // A production shop must not show invented products because a variable was forgotten.
+    demoData: boolean(env, 'DEMO_DATA', nodeEnv !== 'production'),
     checkoutRateLimit: integer(env, 'CHECKOUT_RATE_LIMIT', 30, 0, 1_000_000),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     defaultCurrency: saleCurrency(env, 'DEFAULT_CURRENCY', 'USD'),

@@ -65,8 +65,15 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
   let orm: MikroORM | undefined;
   // The job queue's own connections: its workers LISTEN for new jobs and must not starve requests.
   const jobPool = new pg.Pool({ connectionString: databaseUrl, max: JOB_CONCURRENCY + 2 });
+  // An idle connection dropped by the server (a restart, a failover) must not crash the process.
+  jobPool.on('error', (error) => logger.warn({ err: error }, 'the job queue lost an idle database connection'));
   try {
-    orm = await connectDatabase({ databaseUrl, logger });
+    orm = await connectDatabase({
+      databaseUrl,
+      logger,
+      timeouts: config.database,
+      createMissing: config.database.createMissing,
+    });
     await migrate(orm, databaseUrl, () => migrateJobQueue(jobPool));
     if (config.demoData) await loadDemoCatalog(orm.em.fork(), logger);
   } catch (error) {
@@ -85,7 +92,8 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
   app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
   const inFlight = new InFlightRequests();
-  const checkoutRateLimit = config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit) : undefined;
+  const checkoutRateLimit =
+    config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit, orm.em.getConnection().getKnex()) : undefined;
   const apollo = createApolloServer({
     schema: await buildGraphQLSchema(),
     httpServer,

@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
 import { ConfigError, developmentSecretPath, loadConfig } from '../src/config';
+import { connectDatabase } from '../src/db/orm';
+import { databaseUrlFor } from './support/databases';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'commerce-config-'));
 
@@ -19,6 +22,21 @@ describe('configuration', () => {
       logLevel: 'info',
       stripe: { secretKey: undefined, webhookSecret: undefined, apiUrl: undefined },
     });
+  });
+
+  it('bounds every wait on the database by default', () => {
+    expect(loadConfig({}, tmp()).database).toEqual({ statementTimeoutMs: 10_000, acquireTimeoutMs: 5_000, createMissing: true });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '2500', DATABASE_ACQUIRE_TIMEOUT_MS: '750' }, tmp()).database).toMatchObject({
+      statementTimeoutMs: 2500,
+      acquireTimeoutMs: 750,
+    });
+  });
+
+  it('in production loads no demo catalog and creates no missing database, unless DEMO_DATA says otherwise', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production, tmp())).toMatchObject({ demoData: false, database: { createMissing: false } });
+    expect(loadConfig({ ...production, DEMO_DATA: 'true' }, tmp()).demoData).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }, tmp())).toMatchObject({ demoData: true, database: { createMissing: true } });
   });
 
   it('limits GraphQL operations by default, with room for the app\'s own largest ones', () => {
@@ -55,6 +73,8 @@ describe('configuration', () => {
     [{ STRIPE_API_URL: 'localhost:12111' }, /STRIPE_API_URL/],
     [{ ORDER_TTL_MINUTES: '0' }, /ORDER_TTL_MINUTES must be a whole number from 1/],
     [{ DEMO_DATA: 'maybe' }, /DEMO_DATA must be true or false/],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, /DATABASE_STATEMENT_TIMEOUT_MS must be a whole number from 100/],
+    [{ DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' }, /DATABASE_ACQUIRE_TIMEOUT_MS must be a whole number/],
     [{ CHECKOUT_RATE_LIMIT: '-1' }, /CHECKOUT_RATE_LIMIT must be a whole number/],
     [{ GRAPHQL_INTROSPECTION: 'sometimes' }, /GRAPHQL_INTROSPECTION must be true or false/],
     [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH must be a whole number from 1 to 100/],
@@ -82,5 +102,49 @@ describe('configuration', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe('Configuration error: PORT must be a whole number from 0 to 65535, got "eighty".');
+  });
+});
+
+describe('a DATABASE_URL naming a database that does not exist', () => {
+  const missing = () => `commerce_missing_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const exists = async (name: string) => {
+    const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    await client.connect();
+    try {
+      return (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('stops a production server at start with one clear line, and creates nothing', async () => {
+    const name = missing();
+    const url = databaseUrlFor(inject('adminDatabaseUrl'), name);
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: url, PORT: '0', DATA_DIR: tmp() },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `Could not start: Database "${name}" does not exist on ${new URL(url).host}. Create it first: the server creates a missing database only in development and tests.`,
+    );
+    expect(result.stdout).not.toMatch(/\n\s+at /);
+    expect(await exists(name)).toBe(false);
+  });
+
+  it('is created outside production, as npm start on a fresh machine expects', async () => {
+    const name = missing();
+    const orm = await connectDatabase({ databaseUrl: databaseUrlFor(inject('adminDatabaseUrl'), name), createMissing: true });
+    await orm.close();
+    try {
+      expect(await exists(name)).toBe(true);
+    } finally {
+      const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+      await client.connect();
+      await client.query(`drop database if exists ${pg.escapeIdentifier(name)}`);
+      await client.end();
+    }
   });
 });

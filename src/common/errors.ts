@@ -3,7 +3,8 @@ import { Field, InterfaceType, registerEnumType } from 'type-graphql';
 /**
  * Every failure a user can cause is a value: a class implementing UserError, returned in a
  * mutation's result union. Services return these; resolvers pass them through unchanged.
- * Thrown exceptions are kept for bugs and outages, which clients see as INTERNAL_SERVER_ERROR.
+ * Thrown exceptions are kept for bugs, which clients see as INTERNAL_SERVER_ERROR, and for
+ * database outages, which they see as SERVICE_UNAVAILABLE (HTTP 503, retryable).
  */
 export enum ErrorCode {
   INVALID_INPUT = 'INVALID_INPUT',

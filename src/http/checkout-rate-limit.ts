@@ -1,21 +1,37 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Knex } from '@mikro-orm/postgresql';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Context } from '../context';
 
 /**
  * At most `perMinute` checkouts per client per minute: per token `sub` when signed in, else
  * per IP address. Only `checkout` counts; every other operation passes untouched.
  *
- * The counts live in this process's memory, so with several server processes each counts
- * separately and a client gets up to `perMinute` per process. rate-limiter-flexible's
- * RateLimiterPostgres or RateLimiterRedis is the shared option when that matters.
+ * The counts live in PostgreSQL (table `rate_limit`, made by a migration), so every server
+ * process on the database shares them: one atomic upsert per checkout, on the ORM's pool. A
+ * client already over the limit is refused from this process's memory until its minute ends,
+ * so a flood costs the database nothing. Past what one PostgreSQL should carry,
+ * rate-limiter-flexible's RateLimiterRedis takes the same options.
  */
 export class CheckoutRateLimit {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterPostgres;
 
-  constructor(private readonly perMinute: number) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'checkout', points: perMinute, duration: 60 });
+  constructor(
+    private readonly perMinute: number,
+    knex: Knex,
+  ) {
+    this.limiter = new RateLimiterPostgres({
+      storeClient: knex,
+      storeType: 'knex',
+      tableName: 'rate_limit',
+      // The migration made it; the server never creates tables.
+      tableCreated: true,
+      keyPrefix: 'checkout',
+      points: perMinute,
+      duration: 60,
+      inMemoryBlockOnConsumed: perMinute + 1,
+    });
   }
 
   plugin(): ApolloServerPlugin<Context> {

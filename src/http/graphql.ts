@@ -8,6 +8,7 @@ import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
 import type { Context } from '../context';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { operationAllowlist } from './operation-allowlist';
 import { queryCostPlugin, queryShapeRules } from './query-limits';
 
@@ -27,15 +28,29 @@ const CLIENT_ERROR_CODES = new Set([
   'OPERATION_NOT_ALLOWED',
 ]);
 
+/** When a client told SERVICE_UNAVAILABLE may try again (the Retry-After header). */
+const RETRY_AFTER_SECONDS = 2;
+
 /**
  * A failure the client did not cause is logged with its stack and reaches the client as a
- * bare INTERNAL_SERVER_ERROR: no SQL, no stack, no internal message.
+ * bare INTERNAL_SERVER_ERROR: no SQL, no stack, no internal message. A database that is
+ * down, frozen or overloaded is not a bug: that is SERVICE_UNAVAILABLE, which a client may
+ * retry (HTTP 503, see serviceUnavailableStatus).
  */
 export function maskInternalErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
     const original = unwrapResolverError(error);
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving a GraphQL request');
+      return {
+        message: 'The service is briefly unavailable. Try again in a few seconds.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving a GraphQL request');
     return {
       message: 'Internal server error',
@@ -43,6 +58,25 @@ export function maskInternalErrors(logger: Logger) {
       locations: formatted.locations,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
+  };
+}
+
+/**
+ * Errors from resolvers leave the HTTP status at 200; an answer that could not reach the
+ * database is a 503 with Retry-After, so that load balancers, proxies and clients treat it
+ * as the temporary failure it is. A write that timed out may still have been applied:
+ * checkout's idempotencyKey makes its retry safe.
+ */
+function serviceUnavailableStatus(): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart: async () => ({
+      willSendResponse: async ({ response }) => {
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+        if (!errors?.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      },
+    }),
   };
 }
 
@@ -76,6 +110,7 @@ export function createApolloServer(options: {
     // Cache hints serve GET requests behind a CDN; this API is POST only. Left on, Apollo's
     // default cache-control plugin wraps every field resolver of every request.
     ApolloServerPluginCacheControlDisabled(),
+    serviceUnavailableStatus(),
     ...(options.plugins ?? []),
   ];
   return new ApolloServer<Context>({

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { WebhookRefused, type PaymentProviders, type ProviderEvent } from '../payments/payment-provider';
 import { PaymentSettlement } from '../payments/payment-settlement';
 import type { InFlightRequests } from './in-flight';
@@ -8,7 +9,8 @@ import type { InFlightRequests } from './in-flight';
  * POST /webhooks/:provider (Stripe posts to /webhooks/stripe). The provider verifies the raw
  * bytes (parsing first would change them); a delivery that does not verify is a 400 and changes
  * nothing. Anything that verifies is answered 200 once recorded, including events for unknown
- * orders, so the provider stops retrying; a 500 (database down) makes it deliver again later.
+ * orders, so the provider stops retrying; a 503 (database unavailable) makes it deliver again
+ * later, and if that delivery was recorded after all, its id makes the next one a no-op.
  * Every answer is JSON.
  */
 export function providerWebhookRoute(providers: PaymentProviders, orm: MikroORM, inFlight: InFlightRequests): RequestHandler[] {
@@ -37,6 +39,11 @@ export function providerWebhookRoute(providers: PaymentProviders, orm: MikroORM,
         req.log.info({ provider: name, eventId: event.id, type: event.type, outcome }, 'applied a payment provider event');
         res.json({ received: true, outcome });
       } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          req.log.warn({ err: error, provider: name, eventId: event.id }, 'database unavailable: an event left for redelivery');
+          res.status(503).json({ error: 'The database is unavailable; deliver the event again later.' });
+          return;
+        }
         req.log.error({ provider: name, eventId: event.id, err: error }, 'could not apply a payment provider event');
         next(error);
       } finally {
