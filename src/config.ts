@@ -2,7 +2,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isSaleCurrency } from './common/money';
-import { parseOperationManifest } from './http/operation-allowlist';
+import { parseOperationManifest } from './common/operation-manifest';
 
 /**
  * Every setting the server reads, validated once at start. Nothing else in src/ reads
