@@ -14,6 +14,7 @@ import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { connectDatabase, countStatements, migrate } from './db/orm';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
+import { corsMiddleware } from './http/cors';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
@@ -116,6 +117,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   app.post('/webhooks/stripe', ...stripeWebhookRoute(gateway, orm, inFlight));
   app.use(
     '/graphql',
+    ...corsMiddleware(config.cors),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
