@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-post
 import { connectDatabase, countStatements, migrate } from './db/orm';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
 import { corsMiddleware } from './http/cors';
+import { graphiqlRoute } from './http/explorer/route';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
@@ -115,6 +116,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   );
   app.get('/health', healthRoute(orm));
   app.post('/webhooks/stripe', ...stripeWebhookRoute(gateway, orm, inFlight));
+  if (config.graphql.introspection) app.use(graphiqlRoute('/graphql'));
   app.use(
     '/graphql',
     ...corsMiddleware(config.cors),
