@@ -2,7 +2,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isSaleCurrency } from './common/money';
-import { parseOperationManifest } from './http/operation-allowlist';
+import { parseOperationManifest } from './common/operation-manifest';
 
 /**
  * Every setting the server reads, validated once at start. Nothing else in src/ reads
@@ -32,6 +32,7 @@ export interface Config {
   defaultCurrency: string;
   mail: MailConfig;
   graphql: GraphQLConfig;
+  cors: CorsConfig;
   logLevel: LogLevel;
 }
 
@@ -46,6 +47,14 @@ export interface DatabaseConfig {
    * tests only, so that a misspelled name in production stops the server instead.
    */
   createMissing: boolean;
+}
+
+/** Which web pages on other origins may call /graphql from a browser. */
+export interface CorsConfig {
+  /** Exact origins (`https://shop.example`), or '*' for any page anywhere. */
+  origins: string[] | '*';
+  /** The development default: any page served from localhost / 127.0.0.1, on any port. */
+  anyLocalhost: boolean;
 }
 
 export interface GraphQLConfig {
@@ -134,6 +143,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       },
       operationManifest: operationManifest(env, cwd),
     },
+    cors: corsConfig(env, nodeEnv),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }
@@ -150,6 +160,26 @@ function operationManifest(env: Env, cwd: string): Record<string, string> | unde
   const manifest = parseOperationManifest(json);
   if (typeof manifest === 'string') throw new ConfigError(`GRAPHQL_OPERATIONS_MANIFEST ${manifest}.`);
   return manifest;
+}
+
+function corsConfig(env: Env, nodeEnv: Config['nodeEnv']): CorsConfig {
+  const raw = nonEmpty(env, 'CORS_ORIGINS');
+  // A frontend in development runs on its own port (Vite 5173, Next 3000); elsewhere nothing is allowed until listed.
+  if (raw === undefined) return { origins: [], anyLocalhost: nodeEnv === 'development' };
+  if (raw === '*') return { origins: '*', anyLocalhost: false };
+  const origins = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin; write scheme://host[:port], with no path or trailing slash.`);
+    }
+  }
+  return { origins, anyLocalhost: false };
 }
 
 function jwtConfig(env: Env, nodeEnv: Config['nodeEnv'], dataDir: string): JwtConfig {

@@ -15,6 +15,8 @@ import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { connectDatabase, countStatements, migrate } from './db/orm';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
+import { corsMiddleware } from './http/cors';
+import { graphiqlRoute } from './http/explorer/route';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
@@ -137,8 +139,10 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
   );
   app.get('/health', healthRoute(orm));
   app.post('/webhooks/:provider', ...providerWebhookRoute(providers, orm, inFlight));
+  if (config.graphql.introspection) app.use(graphiqlRoute('/graphql'));
   app.use(
     '/graphql',
+    ...corsMiddleware(config.cors),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>

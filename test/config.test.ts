@@ -148,3 +148,23 @@ describe('a DATABASE_URL naming a database that does not exist', () => {
     }
   });
 });
+
+describe('the configuration module', () => {
+  it('imports nothing from the HTTP layer, directly or through another module', () => {
+    // config.ts is read by everything; an import of http/ from it closes a circle through the context and every service.
+    const src = path.resolve(__dirname, '../src');
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, specifier] of text.matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)) {
+        visit(path.resolve(path.dirname(file), specifier) + '.ts');
+      }
+    };
+    visit(path.join(src, 'config.ts'));
+    const reached = [...seen].map((file) => path.relative(src, file));
+    expect(reached).toContain('common/operation-manifest.ts');
+    expect(reached.filter((file) => file.startsWith('http/'))).toEqual([]);
+  });
+});

@@ -33,7 +33,8 @@ export class VariantResolver {
   }
 
   @Authorized(STAFF)
-  @FieldResolver(() => StockLevel)
+  // Nullable so that a viewer who may not see it loses this field alone, not the variant.
+  @FieldResolver(() => StockLevel, { nullable: true, description: 'Staff only: on hand, reserved and available units.' })
   stock(@Root() variant: VariantView): StockLevel {
     return { onHand: variant.stockOnHand, reserved: variant.stockReserved, available: variant.stockOnHand - variant.stockReserved };
   }

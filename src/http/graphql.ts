@@ -3,12 +3,12 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
 import type { Context } from '../context';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { landingPageWithGraphiQL } from './explorer/route';
 import { operationAllowlist } from './operation-allowlist';
 import { queryCostPlugin, queryShapeRules } from './query-limits';
 
@@ -103,8 +103,8 @@ export function createApolloServer(options: {
   const { introspection, limits } = options.graphql;
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
-    // Sandbox needs introspection, so one setting governs both.
-    introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    // Sandbox and GraphiQL need introspection, so one setting governs all three.
+    introspection ? landingPageWithGraphiQL() : ApolloServerPluginLandingPageDisabled(),
     ...(options.graphql.operationManifest ? [operationAllowlist(options.graphql.operationManifest)] : []),
     queryCostPlugin(limits.maxCost),
     // Cache hints serve GET requests behind a CDN; this API is POST only. Left on, Apollo's

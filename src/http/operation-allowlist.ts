@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { operationHash } from '../common/operation-manifest';
 import type { Context } from '../context';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Production clients can be held to a list of known operations: the manifest GraphQL Code
@@ -21,7 +19,7 @@ export function operationAllowlist(manifest: Record<string, string>): ApolloServ
       return {
         // The first hook where Apollo 5 answers a thrown GraphQLError as the client's error (earlier ones become a 500).
         async didResolveOperation({ source }) {
-          if (!manifest[sha256(source)]) {
+          if (!manifest[operationHash(source)]) {
             throw new GraphQLError('This server only runs the operations its clients were built with.', {
               extensions: { code: 'OPERATION_NOT_ALLOWED', http: { status: 400 } },
             });
@@ -30,22 +28,4 @@ export function operationAllowlist(manifest: Record<string, string>): ApolloServ
       };
     },
   };
-}
-
-/** Reads and checks a manifest: every key must be the sha256 of its document (codegen writes `sha256:<hex>`). */
-export function parseOperationManifest(json: string): Record<string, string> | string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return 'is not JSON';
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'must be a JSON object of sha256 hash to document';
-  const manifest: Record<string, string> = {};
-  for (const [key, document] of Object.entries(parsed)) {
-    const hash = key.replace(/^sha256:/, '');
-    if (typeof document !== 'string' || sha256(document) !== hash) return `has an entry whose key is not the sha256 of its document (${key.slice(0, 19)}…)`;
-    manifest[hash] = document;
-  }
-  return manifest;
 }

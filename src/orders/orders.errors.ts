@@ -49,7 +49,7 @@ export class PaymentAlreadyConfirmed extends UserError {
   paymentStatus: PaymentStatus;
 
   constructor(paymentId: string, paymentStatus: PaymentStatus) {
-    super(ErrorCode.PAYMENT_ALREADY_CONFIRMED, `Payment ${paymentId} is already ${paymentStatus.toLowerCase()}.`);
+    super(ErrorCode.PAYMENT_ALREADY_CONFIRMED, `Payment ${paymentId} ${PAYMENT_STATE_PHRASES[paymentStatus] ?? `is ${humanStatus(paymentStatus)}`}.`);
     this.paymentId = paymentId;
     this.paymentStatus = paymentStatus;
   }
@@ -64,7 +64,10 @@ export class OrderNotPayable extends UserError {
   orderStatus: OrderStatus;
 
   constructor(orderId: string, orderNumber: string, status: OrderStatus) {
-    super(ErrorCode.ORDER_NOT_PAYABLE, `Order ${orderNumber} is ${status.toLowerCase().replace(/_/g, ' ')} and cannot be paid.`);
+    super(
+      ErrorCode.ORDER_NOT_PAYABLE,
+      status === OrderStatus.PAID ? `Order ${orderNumber} is already paid.` : `Order ${orderNumber} ${orderState(status)} and cannot be paid.`,
+    );
     this.orderId = orderId;
     this.orderStatus = status;
   }
@@ -83,9 +86,34 @@ export class OrderNotCancelable extends UserError {
       ErrorCode.ORDER_NOT_CANCELABLE,
       status === OrderStatus.PAID
         ? `Order ${orderNumber} is paid; it can be refunded, not canceled.`
-        : `Order ${orderNumber} is ${status.toLowerCase().replace(/_/g, ' ')} and cannot be canceled.`,
+        : status === OrderStatus.CANCELED
+          ? `Order ${orderNumber} is already canceled.`
+          : `Order ${orderNumber} ${orderState(status)} and cannot be canceled.`,
     );
     this.orderId = orderId;
     this.orderStatus = status;
   }
 }
+
+// Messages are read by people: "has expired", not "is expired"; "has already succeeded", not "is already succeeded".
+const ORDER_STATE_PHRASES: Partial<Record<OrderStatus, string>> = {
+  [OrderStatus.PENDING_PAYMENT]: 'is waiting for payment',
+  [OrderStatus.PAYMENT_ON_DELIVERY]: 'is to be paid on delivery',
+  [OrderStatus.PAID]: 'is paid',
+  [OrderStatus.PAYMENT_FAILED]: 'has a failed payment',
+  [OrderStatus.CANCELED]: 'was canceled',
+  [OrderStatus.EXPIRED]: 'has expired',
+  [OrderStatus.REFUNDED]: 'was refunded',
+  [OrderStatus.PAYMENT_RECEIVED_LATE]: 'was paid after it lapsed',
+};
+
+const PAYMENT_STATE_PHRASES: Partial<Record<PaymentStatus, string>> = {
+  [PaymentStatus.SUCCEEDED]: 'has already succeeded',
+  [PaymentStatus.FAILED]: 'has already failed',
+  [PaymentStatus.CANCELED]: 'was canceled',
+  [PaymentStatus.REFUNDED]: 'was refunded',
+};
+
+/** A status added later still reads as a sentence: "is partially refunded". */
+const humanStatus = (status: string) => status.toLowerCase().replace(/_/g, ' ');
+const orderState = (status: OrderStatus) => ORDER_STATE_PHRASES[status] ?? `is ${humanStatus(status)}`;

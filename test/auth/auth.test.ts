@@ -93,4 +93,25 @@ describe('npm run token', () => {
     expect(me?.id).toBe('cli-staff');
     expect(jwt.decode(token)).toMatchObject({ sub: 'cli-staff', role: 'admin', email: 'cli-staff@example.com' });
   });
+
+  it('prints only the token through `npm run -s`, so a shell can capture it, and explains itself with --help', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const run = (...args: string[]) =>
+      spawnSync('npm', ['run', '-s', 'token', '--', ...args], {
+        cwd: `${__dirname}/../..`,
+        env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET, NODE_ENV: 'test' },
+        encoding: 'utf8',
+      });
+    const token = run('--role', 'admin');
+    expect(token.status).toBe(0);
+    expect(token.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(jwt.decode(token.stdout.trim())).toMatchObject({ role: 'admin', sub: 'staff-dev' });
+    const help = run('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run -s token -- \[--role admin\|customer\]/);
+    const unknown = run('--rol', 'admin');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe("Unknown option '--rol' (--help lists the options)\n");
+  });
 });

@@ -470,7 +470,7 @@ export type AdjustStockMutationVariables = Exact<{
 
 
 export type AdjustStockMutation = { adjustStock:
-    | { __typename: 'AdjustStockSuccess', variant: { id: string, available: number, stock: { onHand: number, reserved: number } } }
+    | { __typename: 'AdjustStockSuccess', variant: { id: string, available: number, stock: { onHand: number, reserved: number } | null } }
     | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'InvalidStockAdjustment', onHand: number, reserved: number, delta: number, code: ErrorCode, message: string }
     | { __typename: 'VariantNotFound', code: ErrorCode, message: string }
@@ -489,7 +489,7 @@ export type StaffStockQueryVariables = Exact<{
 }>;
 
 
-export type StaffStockQuery = { product: { variants: Array<{ sku: string, stock: { onHand: number, reserved: number, available: number } }> } | null };
+export type StaffStockQuery = { product: { variants: Array<{ sku: string, stock: { onHand: number, reserved: number, available: number } | null }> } | null };
 
 export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -743,7 +743,7 @@ export type StockOfQueryVariables = Exact<{
 }>;
 
 
-export type StockOfQuery = { product: { variants: Array<{ id: string, sku: string, available: number, stock: { onHand: number, reserved: number } }> } | null };
+export type StockOfQuery = { product: { variants: Array<{ id: string, sku: string, available: number, stock: { onHand: number, reserved: number } | null }> } | null };
 
 export type CreateProductMutationVariables = Exact<{
   input: CreateProductInput;

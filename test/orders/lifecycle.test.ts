@@ -104,7 +104,12 @@ describe('confirmManualPayment', () => {
     expect(await stock()).toEqual({ onHand: before.onHand - 3, reserved: before.reserved });
 
     const again = await app.query(ConfirmManualPayment, { input: { paymentId: payment.id } }, staff());
-    expect(again.confirmManualPayment).toMatchObject({ __typename: 'PaymentAlreadyConfirmed', code: 'PAYMENT_ALREADY_CONFIRMED', paymentStatus: 'SUCCEEDED' });
+    expect(again.confirmManualPayment).toMatchObject({
+      __typename: 'PaymentAlreadyConfirmed',
+      code: 'PAYMENT_ALREADY_CONFIRMED',
+      paymentStatus: 'SUCCEEDED',
+      message: `Payment ${payment.id} has already succeeded.`,
+    });
     expect(await stock()).toEqual({ onHand: before.onHand - 3, reserved: before.reserved });
   });
 
@@ -127,7 +132,7 @@ describe('confirmManualPayment', () => {
       code: 'ORDER_NOT_PAYABLE',
       orderId: order.id,
       orderStatus: 'EXPIRED',
-      message: `Order ${order.orderNumber} is expired and cannot be paid.`,
+      message: `Order ${order.orderNumber} has expired and cannot be paid.`,
     });
     const { order: after } = await app.query(OrderState, { id: order.id }, staff());
     expect(after).toMatchObject({ status: 'EXPIRED', payments: [{ status: 'CANCELED' }] });
@@ -205,9 +210,15 @@ describe('cancelOrder', () => {
     const token = app.customerToken('cod-buyer');
     const { order } = await placeOrder({ token, method: 'CASH_ON_DELIVERY' });
     const byCustomer = await app.query(CancelOrder, { orderId: order.id }, { token });
-    expect(byCustomer.cancelOrder).toMatchObject({ __typename: 'OrderNotCancelable', orderStatus: 'PAYMENT_ON_DELIVERY' });
+    expect(byCustomer.cancelOrder).toMatchObject({
+      __typename: 'OrderNotCancelable',
+      orderStatus: 'PAYMENT_ON_DELIVERY',
+      message: `Order ${order.orderNumber} is to be paid on delivery and cannot be canceled.`,
+    });
     const byStaff = await app.query(CancelOrder, { orderId: order.id, reason: 'Refused at the door' }, staff());
     expect(byStaff.cancelOrder).toMatchObject({ __typename: 'CancelOrderSuccess', order: { status: 'CANCELED' } });
+    const again = await app.query(CancelOrder, { orderId: order.id }, staff());
+    expect(again.cancelOrder).toMatchObject({ __typename: 'OrderNotCancelable', message: `Order ${order.orderNumber} is already canceled.` });
   });
 
   it('lets exactly one of a racing cancel and confirm win, with stock consistent', async () => {
