@@ -7,6 +7,7 @@ import { Migration20261122112217 } from './Migration20261122112217';
 import { Migration20261122114025 } from './Migration20261122114025';
 import { Migration20261122114434 } from './Migration20261122114434';
 import { Migration20261122115111 } from './Migration20261122115111';
+import { Migration20261202115328 } from './Migration20261202115328';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122100659', class: Migration20261122100659 },
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122114025', class: Migration20261122114025 },
   { name: 'Migration20261122114434', class: Migration20261122114434 },
   { name: 'Migration20261122115111', class: Migration20261122115111 },
+  { name: 'Migration20261202115328', class: Migration20261202115328 },
 ];
