@@ -21,6 +21,7 @@ import {
 } from './api';
 import { runConcurrently } from './concurrent';
 import { inProcessCheckout } from './in-process';
+import { catalogSize } from './catalog-size';
 import { cpuMeter, type CpuMeter } from './cpu';
 import { createBenchDatabase } from './database';
 import { runHttpLoad, type HttpLoadPlan, type LoadResult } from './http-load';
@@ -31,6 +32,11 @@ import { sqlCheckout, sqlProductsPage } from './sql-baseline';
 
 // `npm run bench` for the numbers in README; `npm run bench -- --quick` while working on it.
 const QUICK = process.argv.includes('--quick');
+/** `--catalog-only`: only the catalog-size row (6), e.g. while working on catalog queries. */
+const CATALOG_ONLY = process.argv.includes('--catalog-only');
+const largeCatalogArg = process.argv.find((a) => a.startsWith('--large-catalog='));
+/** Catalog sizes of row 6; a quick run stops at 20,000 products to stay short. */
+const CATALOG_SIZES: [number, number] = [1_000, largeCatalogArg ? Number(largeCatalogArg.split('=')[1]) : QUICK ? 20_000 : 200_000];
 /**
  * Runs are a fixed number of requests, not a duration: with 128 clients an API checkout takes
  * longer than a short window, and a window would cut off the requests still in flight. API
@@ -99,19 +105,25 @@ async function main() {
 
       // The same warm-up for both modes: with less, V8 is still compiling the server's hot
       // paths during the first measured run, and a quick run's API figures came out low.
-      progress('warming up');
-      await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
-      await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
-      await inProcessCheckouts(bench, CLIENTS, WARM_UP.checkouts);
-      await apiPages(bench, WARM_UP.pages);
+      let checkoutStatements: string[] = [];
+      let profiles: ProfileReport[] = [];
+      if (!CATALOG_ONLY) {
+        progress('warming up');
+        await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await inProcessCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await apiPages(bench, WARM_UP.pages);
 
-      await checkoutThroughput(bench);
-      await hotSku(bench);
-      await productsPage(bench);
-      const single = await scaling(bench);
-      const checkoutStatements = await statementsByCartSize(bench);
-      whereTheTimeGoes(bench, single);
-      const profiles = await profile(bench);
+        await checkoutThroughput(bench);
+        await hotSku(bench);
+        await productsPage(bench);
+        const single = await scaling(bench);
+        checkoutStatements = await statementsByCartSize(bench);
+        whereTheTimeGoes(bench, single);
+        profiles = await profile(bench);
+      }
+      // Last: it grows the catalog the other rows read.
+      await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
 
       bench.report.print({
         heading: [

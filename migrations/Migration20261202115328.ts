@@ -51,15 +51,19 @@ export class Migration20261202115328 extends Migration {
            and k.min_amount_minor is distinct from m.min_amount_minor;
       end $$;`);
 
-    // A currency priced for the first time gets a key row for every product. The SHARE lock waits
-    // for transactions inserting products and holds new ones back until this one commits, so no
-    // product is left without the new currency's row (their own trigger then sees it).
+    // A currency priced for the first time gets a key row for every product. Inserting products
+    // and adding a currency take the same transaction-scoped advisory lock, so either the new
+    // products are committed before the currency's rows are made (and get one), or their trigger
+    // runs after the currency is committed (and sees it). An exclusive lock on both sides, not a
+    // shared one for products: two transactions each holding a shared lock and then adding a
+    // currency would deadlock (they did, in the benchmark's concurrent seeding). Product
+    // creation is a staff action; serialising it costs little.
     this.addSql(`
       create function add_catalog_currencies(currencies text[]) returns void language plpgsql as $$
       begin
         if exists (select 1 from unnest(currencies) c(code)
                     where not exists (select 1 from catalog_currency cc where cc.code = c.code)) then
-          lock table product in share mode;
+          perform pg_advisory_xact_lock(72616102);
           with added as (
             insert into catalog_currency (code) select distinct code from unnest(currencies) c(code)
             on conflict do nothing returning code
@@ -73,6 +77,7 @@ export class Migration20261202115328 extends Migration {
     this.addSql(`
       create function product_price_key_after_product_insert() returns trigger language plpgsql as $$
       begin
+        perform pg_advisory_xact_lock(72616102);
         insert into product_price_key (product_id, currency)
         select n.id, c.code from new_rows n cross join catalog_currency c
         on conflict do nothing;

@@ -84,6 +84,21 @@ describe('the price sort key', () => {
     expect(products.edges.slice(1).map((e) => e.node.name).sort()).toEqual(['Key B', 'Key C']);
   });
 
+  it('lets products priced in a currency new to the catalog be created concurrently', async () => {
+    const created = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((i) =>
+        createProduct(app, {
+          name: `Krona ${i}`,
+          variants: [{ sku: `SEK-${i}`, stockOnHand: 1, prices: [{ currency: 'SEK', amountMinor: 100 * i }] }],
+        }),
+      ),
+    );
+    expect(created).toHaveLength(6);
+    expect(await keysOutOfStep()).toEqual([]);
+    const sekFirst = (await pageIds('PRICE_ASC', 'SEK', 6)).slice(0, 6);
+    expect(sekFirst).toEqual(created.map((p) => p.id));
+  });
+
   it('lists every product, by id, for a currency no product is priced in', async () => {
     const all = await sql<{ id: string }>("select id from product where status = 'ACTIVE' order by id");
     expect(all.length).toBeGreaterThan(2);
