@@ -21,6 +21,8 @@ import {
 } from './api';
 import { runConcurrently } from './concurrent';
 import { inProcessCheckout } from './in-process';
+import { catalogSize } from './catalog-size';
+import { startMinimalServer } from './minimal-server';
 import { cpuMeter, type CpuMeter } from './cpu';
 import { createBenchDatabase } from './database';
 import { runHttpLoad, type HttpLoadPlan, type LoadResult } from './http-load';
@@ -31,6 +33,11 @@ import { sqlCheckout, sqlProductsPage } from './sql-baseline';
 
 // `npm run bench` for the numbers in README; `npm run bench -- --quick` while working on it.
 const QUICK = process.argv.includes('--quick');
+/** `--catalog-only`: only the catalog-size row (6), e.g. while working on catalog queries. */
+const CATALOG_ONLY = process.argv.includes('--catalog-only');
+const largeCatalogArg = process.argv.find((a) => a.startsWith('--large-catalog='));
+/** Catalog sizes of row 6; a quick run stops at 20,000 products to stay short. */
+const CATALOG_SIZES: [number, number] = [1_000, largeCatalogArg ? Number(largeCatalogArg.split('=')[1]) : QUICK ? 20_000 : 200_000];
 /**
  * Runs are a fixed number of requests, not a duration: with 128 clients an API checkout takes
  * longer than a short window, and a window would cut off the requests still in flight. API
@@ -65,6 +72,8 @@ interface Bench {
   config: Config;
   server: RunningServer;
   endpoint: string;
+  /** The minimal node:http + pg server (minimal-server.ts), on its own pool of the same size. */
+  minimalUrl: string;
   pool: pg.Pool;
   stopwatch: SqlStopwatch;
   report: Report;
@@ -91,27 +100,35 @@ async function main() {
     });
     const server = await startServer(config, pino({ level: 'silent' }));
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
+    const minimalPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
+    const minimal = await startMinimalServer(minimalPool);
     try {
-      const bench = await prepare(config, server, pool, await cpuMeter(pool));
+      const bench = await prepare(config, server, pool, await cpuMeter(pool), minimal.url);
       const {
         rows: [{ server_version: version }],
       } = await pool.query<{ server_version: string }>('show server_version');
 
       // The same warm-up for both modes: with less, V8 is still compiling the server's hot
       // paths during the first measured run, and a quick run's API figures came out low.
-      progress('warming up');
-      await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
-      await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
-      await inProcessCheckouts(bench, CLIENTS, WARM_UP.checkouts);
-      await apiPages(bench, WARM_UP.pages);
+      let checkoutStatements: string[] = [];
+      let profiles: ProfileReport[] = [];
+      if (!CATALOG_ONLY) {
+        progress('warming up');
+        await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await inProcessCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await apiPages(bench, WARM_UP.pages);
 
-      await checkoutThroughput(bench);
-      await hotSku(bench);
-      await productsPage(bench);
-      const single = await scaling(bench);
-      const checkoutStatements = await statementsByCartSize(bench);
-      whereTheTimeGoes(bench, single);
-      const profiles = await profile(bench);
+        await checkoutThroughput(bench);
+        await hotSku(bench);
+        await productsPage(bench);
+        const single = await scaling(bench);
+        checkoutStatements = await statementsByCartSize(bench);
+        whereTheTimeGoes(bench, single);
+        profiles = await profile(bench);
+      }
+      // Last: it grows the catalog the other rows read.
+      await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
 
       bench.report.print({
         heading: [
@@ -128,6 +145,8 @@ async function main() {
           `${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`,
       });
     } finally {
+      await minimal.close();
+      await minimalPool.end();
       await pool.end();
       await server.close();
     }
@@ -136,7 +155,7 @@ async function main() {
   }
 }
 
-async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu: CpuMeter | undefined): Promise<Bench> {
+async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu: CpuMeter | undefined, minimalUrl: string): Promise<Bench> {
   const endpoint = `${server.url}/graphql`;
   const stopwatch = sqlStopwatch(server.orm);
   progress('seeding the catalog through the API');
@@ -163,6 +182,7 @@ async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu
     config,
     server,
     endpoint,
+    minimalUrl,
     pool,
     stopwatch,
     report: new Report(),
@@ -189,6 +209,14 @@ function apiCheckouts(bench: Bench, clients: number, amount: number, linesOf = (
   });
 }
 
+function minimalCheckouts(bench: Bench, clients: number, amount: number) {
+  return bench.httpLoad({
+    url: `${bench.minimalUrl}/checkout`,
+    amount,
+    clients: range(clients).map((c) => ({ headers: jsonHeaders(), body: JSON.stringify({ customer: c, lines: pairOf(bench, c) }) })),
+  });
+}
+
 function inProcessCheckouts(bench: Bench, clients: number, amount: number) {
   const log = pino({ level: 'silent' });
   return bench.sqlLoad({ clients, amount, work: (c) => inProcessCheckout(bench.server, bench.config, log, c, pairOf(bench, c)) });
@@ -202,6 +230,10 @@ const PAGE_BODY = operation(PRODUCTS_PAGE);
 
 function apiPages(bench: Bench, amount: number) {
   return bench.httpLoad({ url: bench.endpoint, amount, clients: range(CLIENTS).map(() => ({ headers: jsonHeaders(), body: PAGE_BODY })) });
+}
+
+function minimalPages(bench: Bench, amount: number) {
+  return bench.httpLoad({ url: `${bench.minimalUrl}/products`, amount, clients: range(CLIENTS).map(() => ({ headers: jsonHeaders(), body: '{}' })) });
 }
 
 function sqlPages(bench: Bench, amount: number) {
@@ -238,13 +270,19 @@ async function checkoutThroughput(bench: Bench) {
   // A third side each round: the checkout service without the HTTP and GraphQL layers.
   const runs = new Comparison();
   const inProcess = new Comparison();
+  // And a fourth: the minimal HTTP server (the same SQL as the baseline), loaded like the API.
+  const minimal = new Comparison();
   for (let round = 0; round < SETTINGS.rounds; round += 1) {
-    runs.api.push(await apiCheckouts(bench, CLIENTS, amount));
+    const api = await apiCheckouts(bench, CLIENTS, amount);
+    runs.api.push(api);
+    minimal.api.push(api);
     const sql = await sqlCheckouts(bench, CLIENTS, amount);
     runs.sql.push(sql);
     inProcess.sql.push(sql);
     inProcess.api.push(await inProcessCheckouts(bench, CLIENTS, amount));
+    minimal.sql.push(await minimalCheckouts(bench, CLIENTS, amount));
   }
+  expectOnlySales(bench, 'checkout (minimal server)', minimal.sql);
   expectOnlySales(bench, 'checkout (API)', runs.api);
   expectOnlySales(bench, 'checkout (SQL)', runs.sql);
   expectOnlySales(bench, 'checkout (service in-process)', inProcess.api);
@@ -261,6 +299,17 @@ async function checkoutThroughput(bench: Bench) {
   if (inProcess.api.every((r) => r.cpu)) {
     const node = inProcess.median((r) => r.cpu!.mainThreadMs / r.completed);
     report.row('  CPU ms per order: Node main thread', fixed(node.api, 2), fixed(node.sql, 2), times(node.ratio));
+  }
+  minimalRows(report, minimal, ordersPerSecond, 'orders/s', 'order');
+}
+
+/** The API against the minimal HTTP server: rate and CPU, in the baseline column. */
+function minimalRows(report: Report, runs: Comparison, rate: (r: LoadResult) => number, unit: string, per: string) {
+  const perSecond = runs.median(rate);
+  report.row(`${unit}, API vs minimal HTTP server (node:http, pg, JSON.stringify)`, fixed(perSecond.api), fixed(perSecond.sql), times(perSecond.ratio));
+  if (runs.api.every((r) => r.cpu) && runs.sql.every((r) => r.cpu)) {
+    const node = runs.median((r) => r.cpu!.mainThreadMs / r.completed);
+    report.row(`  CPU ms per ${per}: Node main thread`, fixed(node.api, 2), fixed(node.sql, 2), times(node.ratio));
   }
 }
 
@@ -305,7 +354,18 @@ async function productsPage(bench: Bench) {
   const sqlPage = JSON.parse(await sqlProductsPage(bench.pool)) as { data: unknown };
   if (!isDeepStrictEqual(apiPage, sqlPage.data)) bench.report.note('products page: the SQL baseline does not answer the same JSON as the API');
 
-  const runs = await compare(SETTINGS.rounds, () => apiPages(bench, SETTINGS.pages), () => sqlPages(bench, SETTINGS.pages));
+  const minimalPage = JSON.parse(await (await fetch(`${bench.minimalUrl}/products`, { method: 'POST' })).text()) as { data: unknown };
+  if (!isDeepStrictEqual(apiPage, minimalPage.data)) bench.report.note('products page: the minimal server does not answer the same JSON as the API');
+
+  const runs = new Comparison();
+  const minimal = new Comparison();
+  for (let round = 0; round < SETTINGS.rounds; round += 1) {
+    const api = await apiPages(bench, SETTINGS.pages);
+    runs.api.push(api);
+    minimal.api.push(api);
+    runs.sql.push(await sqlPages(bench, SETTINGS.pages));
+    minimal.sql.push(await minimalPages(bench, SETTINGS.pages));
+  }
   for (const result of runs.api) {
     if (result.outcomes.ok !== result.completed || result.errors) bench.report.note(`products page (API): ${outcomeList(result)}, ${result.errors} errors`);
   }
@@ -318,6 +378,7 @@ async function productsPage(bench: Bench) {
   report.row('latency p50 / p99 (ms)', `${fixed(p50.api, 1)} / ${fixed(p99.api, 1)}`, `${fixed(p50.sql, 1)} / ${fixed(p99.sql, 1)}`, times(p50.ratio));
   report.cpuRows(runs, 'request');
   report.row('SQL statements per request', String(statements), '3');
+  minimalRows(report, minimal, (r) => r.perSecond, 'requests/s', 'request');
 }
 
 interface SingleClient {

@@ -9,6 +9,7 @@ import { Migration20261122114434 } from './Migration20261122114434';
 import { Migration20261122115111 } from './Migration20261122115111';
 import { Migration20261202114807 } from './Migration20261202114807';
 import { Migration20261202115155 } from './Migration20261202115155';
+import { Migration20261202115328 } from './Migration20261202115328';
 import { Migration20261202115353 } from './Migration20261202115353';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122115111', class: Migration20261122115111 },
   { name: 'Migration20261202114807', class: Migration20261202114807 },
   { name: 'Migration20261202115155', class: Migration20261202115155 },
+  { name: 'Migration20261202115328', class: Migration20261202115328 },
   { name: 'Migration20261202115353', class: Migration20261202115353 },
 ];

@@ -18,6 +18,7 @@ import {
 import type { ProductView } from './catalog.loaders';
 import { Category } from './category.entity';
 import { Product, ProductStatus } from './product.entity';
+import { UNPRICED_LAST_ASC, UNPRICED_LAST_DESC } from './product-price-key.entity';
 import { VariantPrice } from './variant-price.entity';
 import { Variant, type OptionValue } from './variant.entity';
 
@@ -38,37 +39,66 @@ export interface ProductQuery {
 
 
 interface SortSpec {
-  /** SQL for the sort value of a product row aliased `p`. */
-  expression: (knex: Knex) => Knex.Raw;
+  /** The table(s) a page reads: `product as p`, and the price sort keys `k` for the price sorts. */
+  from: (knex: Knex) => Knex.QueryBuilder;
+  /** SQL of the sort value: exactly the expression of the index that serves the sort. */
+  value: string;
+  /** The row's id as the index has it (k.product_id for the price sorts, so the cursor's comparison is an index condition). */
+  id: string;
   direction: 'asc' | 'desc';
   cursorType: 'string' | 'number';
   /** Cast applied to the cursor value so it compares like the column. */
   cast: string;
+  /** The price sorts: the sort value of an unpriced product. */
+  unpriced?: number;
 }
 
-// Unpriced products sort last in both directions.
-const UNPRICED_LAST_ASC = Number.MAX_SAFE_INTEGER;
-const UNPRICED_LAST_DESC = -1;
-
+/**
+ * Every sort is a walk along one index, starting after the cursor, so a page reads about as
+ * many rows as it shows, whatever the catalog's size. The price sorts walk the maintained
+ * per-currency minimum (product_price_key); unpriced products sort last in both directions.
+ */
 function sortSpec(sort: ProductSortOrder, currency: string | undefined): SortSpec {
-  const minPrice = (knex: Knex, fallback: number) =>
-    knex.raw(
-      `coalesce((select min(vp.amount_minor) from variant v join variant_price vp on vp.variant_id = v.id
-        where v.product_id = p.id and vp.currency = ?), ${fallback})::bigint`,
-      [currency ?? null],
-    );
+  const products = (knex: Knex) => knex('product as p');
+  const priceKeys = (knex: Knex) =>
+    knex('product_price_key as k').join('product as p', 'p.id', 'k.product_id').where('k.currency', currency ?? null);
   switch (sort) {
     case 'NAME':
-      return { expression: (k) => k.raw('p.name'), direction: 'asc', cursorType: 'string', cast: '::text' };
+      return { from: products, value: 'p.name', id: 'p.id', direction: 'asc', cursorType: 'string', cast: '::text' };
     case 'NEWEST':
       // Compared as timestamptz but carried in the cursor as text, which keeps microseconds.
-      return { expression: (k) => k.raw('p.created_at'), direction: 'desc', cursorType: 'string', cast: '::timestamptz' };
+      return { from: products, value: 'p.created_at', id: 'p.id', direction: 'desc', cursorType: 'string', cast: '::timestamptz' };
     case 'PRICE_ASC':
-      return { expression: (k) => minPrice(k, UNPRICED_LAST_ASC), direction: 'asc', cursorType: 'number', cast: '::bigint' };
+      return {
+        from: priceKeys,
+        value: `coalesce(k.min_amount_minor, ${UNPRICED_LAST_ASC})`,
+        id: 'k.product_id',
+        direction: 'asc',
+        cursorType: 'number',
+        cast: '::bigint',
+        unpriced: UNPRICED_LAST_ASC,
+      };
     case 'PRICE_DESC':
-      return { expression: (k) => minPrice(k, UNPRICED_LAST_DESC), direction: 'desc', cursorType: 'number', cast: '::bigint' };
+      return {
+        from: priceKeys,
+        value: `coalesce(k.min_amount_minor, ${UNPRICED_LAST_DESC})`,
+        id: 'k.product_id',
+        direction: 'desc',
+        cursorType: 'number',
+        cast: '::bigint',
+        unpriced: UNPRICED_LAST_DESC,
+      };
   }
 }
+
+/**
+ * `totalCount` counts exactly up to this many products; beyond it the planner's estimate is
+ * given (at least one more than the bound), so a count costs about the same at any size.
+ */
+export const EXACT_COUNT_LIMIT = 1000;
+
+/** The search filter matches substrings through trigrams: shorter terms have none to look up. */
+export const MIN_SEARCH_LENGTH = 3;
 
 /** A row of the product page query: the product's columns, its sort value as text for the cursor. */
 interface ProductRow {
@@ -138,27 +168,40 @@ export class CatalogService {
     if ((query.sort === 'PRICE_ASC' || query.sort === 'PRICE_DESC') && !query.currency) {
       throw badUserInput('Sorting by price needs the "currency" argument.', 'currency');
     }
+    const search = query.search?.trim();
+    if (search !== undefined && search !== '' && [...search].length < MIN_SEARCH_LENGTH) {
+      throw badUserInput(`"search" needs at least ${MIN_SEARCH_LENGTH} characters.`, 'search');
+    }
     const knex = this.em.getKnex();
     const spec = sortSpec(query.sort, query.currency);
-    const filtered = () => this.filteredProducts(knex, query);
 
-    const inner = filtered().select('p.*', spec.expression(knex).wrap('(', ') as sort_value'));
-    const page = knex.select('*', knex.raw('sort_value::text as cursor_value')).from(inner.as('s'));
-    if (query.after) {
-      const [value, id] = decodeCursor(query.after, query.sort, [spec.cursorType, 'string']);
-      if (!isUuid(id as string)) throw badUserInput('"after" is not a cursor from this list and sort order.', 'after');
-      const comparison = spec.direction === 'asc' ? '>' : '<';
-      page.whereRaw(`(s.sort_value, s.id) ${comparison} (?${spec.cast}, ?::uuid)`, [value, id]);
+    const cursor = query.after ? decodeCursor(query.after, query.sort, [spec.cursorType, 'string']) : undefined;
+    if (cursor && !isUuid(cursor[1] as string)) throw badUserInput('"after" is not a cursor from this list and sort order.', 'after');
+    const comparison = spec.direction === 'asc' ? '>' : '<';
+    const columns = ['p.id', 'p.name', 'p.slug', 'p.description', 'p.image_urls', 'p.status', 'p.created_at', 'p.updated_at'];
+
+    let page = this.filter(knex, spec.from(knex), query).select(...columns, knex.raw(`${spec.value}::text as cursor_value`));
+    if (cursor) page.whereRaw(`(${spec.value}, ${spec.id}) ${comparison} (?${spec.cast}, ?::uuid)`, cursor);
+    page.orderByRaw(`${spec.value} ${spec.direction}, ${spec.id} ${spec.direction}`).limit(limit + 1);
+    if (spec.unpriced !== undefined) {
+      // A currency no product has a price in has no sort keys: every product is unpriced and
+      // sorts by id. Only one of the two parts can return rows, so their union is in order.
+      const unpriced = this.filter(knex, knex('product as p'), query)
+        .select(...columns, knex.raw(`'${spec.unpriced}' as cursor_value`))
+        .whereNotExists(knex('catalog_currency').where('code', query.currency!));
+      if (cursor) unpriced.whereRaw(`p.id ${comparison} ?::uuid`, [cursor[1]]);
+      unpriced.orderBy('p.id', spec.direction).limit(limit + 1);
+      page = knex.unionAll([page, unpriced], true);
     }
-    page.orderBy([
-      { column: 's.sort_value', order: spec.direction },
-      { column: 's.id', order: spec.direction },
-    ]);
-    page.limit(limit + 1);
 
     const { sql, bindings } = page.toSQL();
-    // A page is asked for far more often than anything else: prepared, per sort and filter shape.
-    const rows = await queryPrepared<ProductRow>(this.em, sql, [...bindings]);
+    const filtered = Boolean(search || query.categorySlug);
+    // The unfiltered page is asked for far more often than anything else: prepared, per sort.
+    // A filtered one is planned for its values: how many products a term or category matches
+    // decides whether walking the sort's index or collecting the matches first is cheaper.
+    const rows = filtered
+      ? ((await this.em.getConnection().execute(sql, [...bindings])) as ProductRow[])
+      : await queryPrepared<ProductRow>(this.em, sql, [...bindings]);
     const hasNextPage = rows.length > limit;
     const edges = rows.slice(0, limit).map((row) => {
       const cursorValue = spec.cursorType === 'number' ? Number(row.cursor_value) : row.cursor_value;
@@ -168,28 +211,38 @@ export class CatalogService {
       edges,
       hasNextPage,
       hasPreviousPage: Boolean(query.after),
-      countTotal: async () => {
-        const [{ count }] = await this.em.getConnection().execute(filtered().count({ count: '*' }));
-        return Number(count);
-      },
+      countTotal: () => this.countProducts(knex, query),
     };
   }
 
-  private filteredProducts(knex: Knex, query: ProductQuery): Knex.QueryBuilder {
-    const qb = knex('product as p');
+  /** Exact up to EXACT_COUNT_LIMIT; above it, the planner's estimate of the filtered rows. */
+  private async countProducts(knex: Knex, query: ProductQuery): Promise<number> {
+    const matching = this.filter(knex, knex('product as p'), query).select(knex.raw('1'));
+    const bounded = knex.count({ count: '*' }).from(matching.clone().limit(EXACT_COUNT_LIMIT + 1).as('m'));
+    const [{ count }] = await this.em.getConnection().execute(bounded);
+    if (Number(count) <= EXACT_COUNT_LIMIT) return Number(count);
+    const { sql, bindings } = matching.toSQL();
+    const [{ 'QUERY PLAN': plan }] = await this.em.getConnection().execute(`explain (format json) ${sql}`, [...bindings]);
+    const estimate = Math.round((plan as Array<{ Plan: { 'Plan Rows': number } }>)[0].Plan['Plan Rows']);
+    return Math.max(estimate, EXACT_COUNT_LIMIT + 1);
+  }
+
+  private filter(knex: Knex, qb: Knex.QueryBuilder, query: ProductQuery): Knex.QueryBuilder {
     if (!query.anyStatus) qb.where('p.status', ProductStatus.ACTIVE);
     else if (query.status) qb.where('p.status', query.status);
     const search = query.search?.trim();
     if (search) {
+      // Case-insensitive substring of the name or the description: search_text is both,
+      // lowercased by PostgreSQL, and its trigram index finds the rows that can match.
       const pattern = `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      qb.where((w) => w.whereILike('p.name', pattern).orWhereILike('p.description', pattern));
+      qb.whereRaw('p.search_text like lower(?)', [pattern]);
     }
     if (query.categorySlug) {
+      // The category's id is looked up once, so each product costs one probe of product_category's key.
       qb.whereExists(
         knex('product_category as pc')
-          .join('category as c', 'c.id', 'pc.category_id')
           .whereRaw('pc.product_id = p.id')
-          .where('c.slug', query.categorySlug),
+          .where('pc.category_id', knex('category').select('id').where('slug', query.categorySlug)),
       );
     }
     return qb;

