@@ -1,4 +1,5 @@
 import { createUnionType, Field, ObjectType } from 'type-graphql';
+import { InvalidInput } from '../common/common.errors';
 import { InsufficientStock } from '../catalog/catalog.errors';
 import type { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.types';
@@ -27,10 +28,10 @@ export class ReinstateOrderSuccess {
 
 export const MarkOrderPaidResult = createUnionType({
   name: 'MarkOrderPaidResult',
-  types: () => [MarkOrderPaidSuccess, OrderNotFound, OrderAlreadyPaid, OrderNotPayable, PaymentNotCompleted] as const,
+  types: () => [MarkOrderPaidSuccess, OrderNotFound, OrderAlreadyPaid, OrderNotPayable, PaymentNotCompleted, InvalidInput] as const,
 });
 
 export const ReinstateOrderResult = createUnionType({
   name: 'ReinstateOrderResult',
-  types: () => [ReinstateOrderSuccess, OrderNotFound, OrderNotPayable, InsufficientStock] as const,
+  types: () => [ReinstateOrderSuccess, OrderNotFound, OrderNotPayable, InsufficientStock, InvalidInput] as const,
 });
