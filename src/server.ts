@@ -17,7 +17,7 @@ import { CheckoutRateLimit } from './http/checkout-rate-limit';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
-import { requestBodyErrors } from './http/request-body-errors';
+import { lastResortErrors, notFound, requestBodyErrors } from './http/request-body-errors';
 import { startNotificationDispatcher } from './notifications/notification-dispatcher';
 import { startExpirySweeper } from './orders/expiry-sweeper';
 import { stripeWebhookRoute } from './http/stripe-webhook.route';
@@ -123,6 +123,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
     requestBodyErrors,
   );
+  app.use(notFound, lastResortErrors);
 
   const sweeper = startExpirySweeper({ orm, intervalMs: config.expirySweepSeconds * 1000, logger, voidAtProvider });
 
