@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
-import { badUserInput, decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { badUserInput, decodeCursor, encodeCursor, isTimestampText, pageSize, type Page } from '../common/pagination';
 import { queryPrepared } from '../db/prepared';
 import { isUuid } from '../common/ids';
 import {
@@ -146,7 +146,9 @@ export class CatalogService {
     const page = knex.select('*', knex.raw('sort_value::text as cursor_value')).from(inner.as('s'));
     if (query.after) {
       const [value, id] = decodeCursor(query.after, query.sort, [spec.cursorType, 'string']);
-      if (!isUuid(id as string)) throw badUserInput('"after" is not a cursor from this list and sort order.', 'after');
+      if (!isUuid(id as string) || (query.sort === 'NEWEST' && !isTimestampText(value as string))) {
+        throw badUserInput('"after" is not a cursor from this list and sort order.', 'after');
+      }
       const comparison = spec.direction === 'asc' ? '>' : '<';
       page.whereRaw(`(s.sort_value, s.id) ${comparison} (?${spec.cast}, ?::uuid)`, [value, id]);
     }
