@@ -70,6 +70,28 @@ export const JSON_LIMITS: Readonly<Record<string, number>> = {
   'CheckoutItemInput.customization': 2_000,
 };
 
+/**
+ * Lists, in items: one request must not become thousands of rows, or more bind parameters
+ * than PostgreSQL takes in one statement (65,535).
+ */
+export const LIST_LIMITS: Readonly<Record<string, number>> = {
+  'CreateProductInput.variants': 100,
+  'CreateVariantInput.prices': 50,
+  'CreateVariantInput.options': 20,
+  'CreateProductInput.imageUrls': 20,
+  'UpdateProductInput.imageUrls': 20,
+  'CreateProductInput.categories': 20,
+  'UpdateProductInput.categories': 20,
+  'CreateShippingMethodInput.rates': 500,
+  'CreateCartInput.lines': 100,
+  'CheckoutInput.items': 100,
+};
+
+/** For a list not in the table above. */
+export const DEFAULT_LIST_LIMIT = 100;
+
+export const listLimit = (key: string): number => LIST_LIMITS[key] ?? DEFAULT_LIST_LIMIT;
+
 /** Ids are UUIDs (36 characters); anything longer cannot name a row. */
 export const MAX_ID_LENGTH = 100;
 /** For a string input not in the table above: one added later is bounded before anyone lists it. */

@@ -11,7 +11,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { InvalidInput } from '../common/common.errors';
-import { jsonLimit, jsonProblem, MAX_ID_LENGTH, stringLimit, stringProblem } from '../common/input-limits';
+import { jsonLimit, jsonProblem, listLimit, MAX_ID_LENGTH, stringLimit, stringProblem } from '../common/input-limits';
 
 interface Refusal {
   /** Path of the input field, as InvalidInput names it: `buyer.email`, `variants.0.sku`, `reason`. */
@@ -20,7 +20,7 @@ interface Refusal {
 }
 
 /**
- * Checks every string, id and JSON argument of every query and mutation against the limits
+ * Checks every string, id, JSON and list argument of every query and mutation against the limits
  * in src/common/input-limits.ts before the resolver runs, so no service sees a value the
  * database would choke on. A mutation answers `InvalidInput` naming the field; a query,
  * which returns data rather than a union, answers 400 BAD_USER_INPUT. Nothing is read or
@@ -77,6 +77,8 @@ function check(value: unknown, type: GraphQLInputType, limitKey: string, path: s
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     const items = value as unknown[];
+    const maxItems = listLimit(limitKey);
+    if (items.length > maxItems) return { field: path, message: `"${path}" may hold at most ${maxItems} items (got ${items.length}).` };
     for (let i = 0; i < items.length; i += 1) {
       const refusal = check(items[i], nullable.ofType, limitKey, join(path, String(i)));
       if (refusal) return refusal;
@@ -102,8 +104,9 @@ function check(value: unknown, type: GraphQLInputType, limitKey: string, path: s
 
 const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
-/** Whether an argument of this type can hold a string, id or JSON anywhere inside it. */
+/** Whether an argument of this type can hold a string, id, JSON or list anywhere inside it. */
 function carriesText(type: GraphQLInputType, seen = new Set<string>()): boolean {
+  if (isListType(getNullableType(type))) return true;
   const named = getNamedType(type);
   if (isScalarType(named)) return named.name === 'String' || named.name === 'ID' || named.name === 'JSONObject';
   if (!isInputObjectType(named) || seen.has(named.name)) return false;

@@ -310,6 +310,18 @@ describe('every string and JSON input has a maximum size, and NUL or lone surrog
     expect(await countRows()).toEqual(before);
   });
 
+  it('refuses lists over their maximum: a product with 101 variants, a checkout with 101 lines', async () => {
+    const before = await countRows();
+    const variants = Array.from({ length: 101 }, (_, i) => ({ sku: `MANY-${i}`, prices: [{ currency: 'USD', amountMinor: 100 }], stockOnHand: 1 }));
+    const product = await send(CASES.find((c) => c.mutation === 'createProduct')!, { input: { name: 'Many', variants } });
+    expect(product.data?.createProduct).toMatchObject({ __typename: 'InvalidInput', field: 'variants' });
+    const checkout = CASES.find((c) => c.mutation === 'checkout')!;
+    const variables = checkout.variables();
+    setPath(variables, 'input.items', Array.from({ length: 101 }, () => ({ variantId: ids.variantId, quantity: 1 })));
+    expect((await send(checkout, variables)).data?.checkout).toMatchObject({ __typename: 'InvalidInput', field: 'items' });
+    expect(await countRows()).toEqual(before);
+  });
+
   it('answers a query argument that is too long or holds NUL with 400 BAD_USER_INPUT naming the argument', async () => {
     const products = 'query($filter: ProductFilter, $after: String) { products(filter: $filter, after: $after) { totalCount } }';
     for (const [variables, argument] of [
