@@ -33,7 +33,7 @@ export function guardInputSizes(schema: GraphQLSchema): GraphQLSchema {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const field of Object.values(root.getFields())) {
-      if (!field.resolve || !field.args.some((argument) => carriesText(argument.type))) continue;
+      if (!field.resolve || !field.args.some((argument) => hasLimitedInput(argument.type))) continue;
       const resolve = field.resolve;
       const refuse = refusalFor(root.name, field);
       field.resolve = (source, args, context, info) => {
@@ -104,12 +104,12 @@ function check(value: unknown, type: GraphQLInputType, limitKey: string, path: s
 
 const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
-/** Whether an argument of this type can hold a string, id, JSON or list anywhere inside it. */
-function carriesText(type: GraphQLInputType, seen = new Set<string>()): boolean {
+/** Whether an argument of this type can hold a string, id, JSON value or list anywhere inside it. */
+function hasLimitedInput(type: GraphQLInputType, seen = new Set<string>()): boolean {
   if (isListType(getNullableType(type))) return true;
   const named = getNamedType(type);
   if (isScalarType(named)) return named.name === 'String' || named.name === 'ID' || named.name === 'JSONObject';
   if (!isInputObjectType(named) || seen.has(named.name)) return false;
   seen.add(named.name);
-  return Object.values(named.getFields()).some((inputField) => carriesText(inputField.type, seen));
+  return Object.values(named.getFields()).some((inputField) => hasLimitedInput(inputField.type, seen));
 }
