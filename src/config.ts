@@ -75,6 +75,8 @@ export interface QueryLimits {
   maxDirectives: number;
   /** Lexical tokens in the document; parsing stops beyond it. */
   maxTokens: number;
+  /** Parsed and validated documents kept for reuse (least recently used go first); 0 keeps none. */
+  documentCacheSize: number;
 }
 
 export type JwtConfig =
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 15, 0, 1000),
         maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 1000),
         maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1, 1_000_000),
+        documentCacheSize: integer(env, 'GRAPHQL_DOCUMENT_CACHE_SIZE', 1000, 0, 1_000_000),
       },
       operationManifest: operationManifest(env, cwd),
     },

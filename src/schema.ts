@@ -8,6 +8,7 @@ import { VariantResolver } from './catalog/variant.resolver';
 import { CartLineResolver, CartResolver } from './cart/cart.resolver';
 import { ShippingResolver } from './shipping/shipping.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
+import { guardInputSizes } from './http/input-guard';
 import { OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { PaymentResolver, RefundResolver } from './payments/payment.resolver';
 import { PaymentsResolver } from './payments/payments.resolver';
@@ -30,12 +31,15 @@ export const RESOLVERS = [
 
 let schema: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema, built once per process from the decorated resolvers and types. */
+/**
+ * The executable schema, built once per process from the decorated resolvers and types, with
+ * every query and mutation argument held to the sizes in src/common/input-limits.ts.
+ */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
     resolvers: RESOLVERS,
     authChecker,
     validate: false,
-  });
+  }).then(guardInputSizes);
   return schema;
 }

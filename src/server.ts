@@ -20,7 +20,7 @@ import { graphiqlRoute } from './http/explorer/route';
 import { createApolloServer } from './http/graphql';
 import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
-import { requestBodyErrors } from './http/request-body-errors';
+import { lastResortErrors, notFound, requestBodyErrors } from './http/request-body-errors';
 import { providerWebhookRoute } from './http/provider-webhook.route';
 import { FailedJob } from './jobs/failed-job.entity';
 import { migrateJobQueue, startJobQueue, type JobDefinition } from './jobs/job-queue';
@@ -150,6 +150,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     }),
     requestBodyErrors,
   );
+  app.use(notFound, lastResortErrors);
 
   // Order emails are written to the outbox at checkout with a job each; without SMTP_URL no
   // process takes those jobs, and they wait in the queue.

@@ -8,6 +8,7 @@ import { ProductStatus } from '../catalog/product.entity';
 import { MAX_LINE_QUANTITY } from '../catalog/variant-label';
 import { Variant } from '../catalog/variant.entity';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
+import { JSON_LIMITS } from '../common/input-limits';
 import { isUuid } from '../common/ids';
 import { isSaleCurrency } from '../common/money';
 import { Cart, CartLine, CartStatus } from './cart.entity';
@@ -23,7 +24,7 @@ export interface LineInput {
 
 type LineError = VariantNotFound | ProductNotAvailable | InvalidQuantity | InvalidInput;
 
-const MAX_CUSTOMIZATION_BYTES = 2_000;
+const MAX_CUSTOMIZATION_BYTES = JSON_LIMITS['CartLineInput.customization'];
 const MAX_CART_LINES = 100;
 
 /** The customization a line carries, checked for size; customizations are compared as JSON. */
@@ -206,8 +207,9 @@ export class CartService {
       if (invalid) return invalid;
     }
     const ids = [...new Set(inputs.map((i) => i.variantId))];
+    // `!== undefined`: an empty id is not a UUID either, and Postgres would refuse it as one.
     const unknown = ids.find((id) => !isUuid(id));
-    if (unknown) return new VariantNotFound(unknown);
+    if (unknown !== undefined) return new VariantNotFound(unknown);
     const variants = await this.em.find(Variant, { id: { $in: ids } }, { populate: ['product'] });
     for (const id of ids) {
       const variant = variants.find((v) => v.id === id);

@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
-import { badUserInput, decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { badUserInput, decodeCursor, encodeCursor, isTimestampText, pageSize, type Page } from '../common/pagination';
 import { queryPrepared } from '../db/prepared';
 import { isUuid } from '../common/ids';
 import {
@@ -176,7 +176,9 @@ export class CatalogService {
     const spec = sortSpec(query.sort, query.currency);
 
     const cursor = query.after ? decodeCursor(query.after, query.sort, [spec.cursorType, 'string']) : undefined;
-    if (cursor && !isUuid(cursor[1] as string)) throw badUserInput('"after" is not a cursor from this list and sort order.', 'after');
+    if (cursor && (!isUuid(cursor[1] as string) || (query.sort === 'NEWEST' && !isTimestampText(cursor[0] as string)))) {
+      throw badUserInput('"after" is not a cursor from this list and sort order.', 'after');
+    }
     const comparison = spec.direction === 'asc' ? '>' : '<';
     const columns = ['p.id', 'p.name', 'p.slug', 'p.description', 'p.image_urls', 'p.status', 'p.created_at', 'p.updated_at'];
 

@@ -329,7 +329,7 @@ export const UpdateProductResult = createUnionType({
 
 export const SetVariantPriceResult = createUnionType({
   name: 'SetVariantPriceResult',
-  types: () => [SetVariantPriceSuccess, VariantNotFound, UnsupportedCurrency, InvalidPrice] as const,
+  types: () => [SetVariantPriceSuccess, VariantNotFound, UnsupportedCurrency, InvalidPrice, InvalidInput] as const,
 });
 
 export const AdjustStockResult = createUnionType({

@@ -1,6 +1,7 @@
 import { EmailAddressResolver, PhoneNumberResolver } from 'graphql-scalars';
 import { normalizeAddressRegion, RegionRefusal } from '../common/regions';
 import type { AddressSnapshot, BuyerSnapshot } from '../orders/order.entity';
+import { STRING_LIMITS } from '../common/input-limits';
 import { InvalidAddress, InvalidBuyer } from './checkout.errors';
 
 export interface BuyerInputData {
@@ -21,7 +22,7 @@ export interface AddressInputData {
   reference?: string | null;
 }
 
-const MAX_FIELD = 200;
+const MAX_FIELD = STRING_LIMITS['AddressInput.line1'];
 
 function isEmail(value: string): boolean {
   try {

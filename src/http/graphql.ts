@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
 import type { Context } from '../context';
@@ -118,6 +118,7 @@ export function createApolloServer(options: {
     plugins,
     introspection,
     parseOptions: { maxTokens: limits.maxTokens },
+    documentStore: documentStore(limits.documentCacheSize),
     validationRules: queryShapeRules(limits),
     // A JSON array of operations is one HTTP request doing the work of many; refuse it (400).
     allowBatchedHttpRequests: false,
@@ -125,4 +126,48 @@ export function createApolloServer(options: {
     includeStacktraceInErrorResponses: false,
     formatError: introspection ? maskInternalErrors(options.logger) : withoutSuggestions(maskInternalErrors(options.logger)),
   });
+}
+
+/**
+ * Apollo keeps each parsed and validated document so that the same text is not parsed again.
+ * Its default store is bounded at 30 MB of the documents' JSON, but a document's AST (with its
+ * token list and locations) takes several times its JSON in memory: anyone sending unique
+ * documents grew the process by hundreds of MB. Counting entries bounds it by what a document
+ * may hold (GRAPHQL_MAX_TOKENS), and the cost memo in query-limits.ts, keyed by these
+ * documents, goes with them.
+ */
+function documentStore(entries: number): DocumentStore | null {
+  return entries === 0 ? null : new LeastRecentlyUsed<DocumentNode>(entries);
+}
+
+type DocumentStore = NonNullable<ApolloServerOptions<Context>['documentStore']>;
+
+/** At most `capacity` entries; a Map iterates in insertion order, so the first key is the least recently used. */
+export class LeastRecentlyUsed<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async get(key: string): Promise<V | undefined> {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  async set(key: string, value: V): Promise<void> {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.entries.delete(key);
+  }
 }

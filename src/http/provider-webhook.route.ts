@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { WebhookRefused, type PaymentProviders, type ProviderEvent } from '../payments/payment-provider';
 import { PaymentSettlement } from '../payments/payment-settlement';
@@ -13,10 +13,10 @@ import type { InFlightRequests } from './in-flight';
  * later, and if that delivery was recorded after all, its id makes the next one a no-op.
  * Every answer is JSON.
  */
-export function providerWebhookRoute(providers: PaymentProviders, orm: MikroORM, inFlight: InFlightRequests): RequestHandler[] {
+export function providerWebhookRoute(providers: PaymentProviders, orm: MikroORM, inFlight: InFlightRequests): Array<RequestHandler | ErrorRequestHandler> {
   return [
     express.raw({ type: () => true, limit: '1mb' }),
-    async (req, res, next) => {
+    async (req: Request, res: Response, next: NextFunction) => {
       const name = String(req.params.provider);
       const provider = providers.named(name);
       if (!provider?.readWebhook) {
@@ -29,7 +29,7 @@ export function providerWebhookRoute(providers: PaymentProviders, orm: MikroORM,
         event = provider.readWebhook(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), (header) => req.header(header));
       } catch (error) {
         if (!(error instanceof WebhookRefused)) return next(error);
-        req.log.warn({ provider: name, reason: error.message }, 'refused a webhook delivery');
+        req.log.warn({ provider: name, eventId: error.eventId, problem: error.message }, 'refused a webhook delivery');
         res.status(error.status).json({ error: error.message });
         return;
       }
@@ -50,5 +50,23 @@ export function providerWebhookRoute(providers: PaymentProviders, orm: MikroORM,
         end();
       }
     },
+    webhookErrors,
   ];
 }
+
+/**
+ * A body over the limit (413) or unreadable (400), and failures while applying an event
+ * (500, so that the provider delivers it again), as JSON rather than Express's HTML page.
+ */
+const webhookErrors: ErrorRequestHandler = (error: { status?: number; type?: string; limit?: number }, req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 && error.type ? error.status : 500;
+  if (status !== 500) req.log.warn({ err: error }, 'refused a webhook body');
+  const message =
+    status === 413
+      ? `The request body is larger than the limit of ${error.limit} bytes.`
+      : status === 500
+        ? 'The event could not be applied now; deliver it again later.'
+        : 'The request body could not be read.';
+  res.status(status).json({ error: message });
+};

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 
 interface BodyParserError {
   status?: number;
@@ -21,4 +21,15 @@ export const requestBodyErrors: ErrorRequestHandler = (error: BodyParserError, _
         ? 'The request body is not valid JSON.'
         : 'The request body could not be read.';
   res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } }] });
+};
+
+/** The last handlers of the app: an unknown path is a JSON 404, and an error nothing else answered a JSON 500. */
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ error: 'Not found.' });
+};
+
+export const lastResortErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) return next(error);
+  req.log.error({ err: error }, 'unexpected error outside GraphQL');
+  res.status(500).json({ error: 'Internal server error.' });
 };

@@ -1,4 +1,5 @@
 import { CountryCodeResolver, CurrencyResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { InvalidInput } from '../common/common.errors';
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { OptionValueType } from '../catalog/catalog.types';
 import { PageInfo } from '../common/pagination.types';
@@ -225,10 +226,10 @@ export class CancelOrderSuccess {
 
 export const ConfirmManualPaymentResult = createUnionType({
   name: 'ConfirmManualPaymentResult',
-  types: () => [ConfirmManualPaymentSuccess, PaymentNotFound, PaymentNotManual, PaymentAlreadyConfirmed, OrderNotPayable] as const,
+  types: () => [ConfirmManualPaymentSuccess, PaymentNotFound, PaymentNotManual, PaymentAlreadyConfirmed, OrderNotPayable, InvalidInput] as const,
 });
 
 export const CancelOrderResult = createUnionType({
   name: 'CancelOrderResult',
-  types: () => [CancelOrderSuccess, OrderNotFound, OrderNotCancelable] as const,
+  types: () => [CancelOrderSuccess, OrderNotFound, OrderNotCancelable, InvalidInput] as const,
 });

@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isSignedIn, type Viewer } from '../auth/viewer';
 import { isUuid } from '../common/ids';
-import { badUserInput, decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { badUserInput, decodeCursor, encodeCursor, isTimestampText, pageSize, type Page } from '../common/pagination';
 import type { PaymentMethod } from '../payments/payment.entity';
 import { Order, OrderStatus } from './order.entity';
 import type { OrderLifecycle } from './order-lifecycle.service';
@@ -79,7 +79,7 @@ export class OrdersService {
     let page: FilterQuery<Order> = filter;
     if (query.after) {
       const [createdAt, id] = decodeCursor(query.after, CURSOR_KIND, ['string', 'string']) as [string, string];
-      if (!isUuid(id) || Number.isNaN(Date.parse(createdAt))) throw badUserInput('"after" is not a cursor from this list.', 'after');
+      if (!isUuid(id) || !isTimestampText(createdAt)) throw badUserInput('"after" is not a cursor from this list.', 'after');
       const at = new Date(createdAt);
       page = { $and: [filter, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }] }] };
     }

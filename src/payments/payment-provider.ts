@@ -115,6 +115,8 @@ export class WebhookRefused extends Error {
   constructor(
     message: string,
     readonly status: 400 | 503 = 400,
+    /** The event's id when the body had one, for the log. */
+    readonly eventId?: string,
   ) {
     super(message);
   }

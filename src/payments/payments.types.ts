@@ -46,7 +46,7 @@ export class RefundOrderSuccess {
 
 export const MarkOrderPaidResult = createUnionType({
   name: 'MarkOrderPaidResult',
-  types: () => [MarkOrderPaidSuccess, OrderNotFound, OrderAlreadyPaid, OrderNotPayable, PaymentNotCompleted] as const,
+  types: () => [MarkOrderPaidSuccess, OrderNotFound, OrderAlreadyPaid, OrderNotPayable, PaymentNotCompleted, InvalidInput] as const,
 });
 
 export const RefundOrderResult = createUnionType({

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { stringProblem } from '../common/input-limits';
 import { currencyExponent } from '../common/money';
 import { PaymentMethod } from './payment.entity';
 import {
@@ -182,10 +183,14 @@ export class StripeProvider implements PaymentProvider {
     try {
       event = this.stripe.webhooks.constructEvent(rawBody, signature, this.config.webhookSecret);
     } catch (error) {
-      throw new WebhookRefused(`Webhook signature verification failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The SDK parses the body only once the signature matched.
+      if (error instanceof SyntaxError) throw new WebhookRefused('The signed body is not JSON.');
+      throw new WebhookRefused('Webhook signature verification failed.');
     }
-    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object' || event.data.object === null) {
-      throw new WebhookRefused('The event has no id, type or data.object.');
+    const malformed = malformedEvent(event);
+    if (malformed) {
+      const eventId = (event as { id?: unknown } | null)?.id;
+      throw new WebhookRefused(malformed, 400, typeof eventId === 'string' ? eventId.slice(0, 255) : undefined);
     }
     return eventOf(event);
   }
@@ -266,6 +271,17 @@ export function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment
     orderId: intent.metadata?.order_id,
     paymentId: intent.metadata?.payment_id,
   };
+}
+
+/** Why a verified body is not an event the handlers can read, or undefined when it is one. */
+function malformedEvent(event: unknown): string | undefined {
+  if (!event || typeof event !== 'object' || Array.isArray(event)) return 'The event is not a JSON object.';
+  const { id, type, data } = event as { id?: unknown; type?: unknown; data?: { object?: unknown } };
+  // Both are stored as text: NUL or a megabyte would fail in the database, and be retried for days.
+  if (typeof id !== 'string' || !id || stringProblem(id, 255)) return 'The event has no usable id.';
+  if (typeof type !== 'string' || !type || stringProblem(type, 255)) return 'The event has no usable type.';
+  if (!data || typeof data !== 'object' || !data.object || typeof data.object !== 'object') return 'The event has no data.object.';
+  return undefined;
 }
 
 /** The few things an event means for an order. */

@@ -443,7 +443,7 @@ describe('typed errors', () => {
     const { createCart: created } = await app.query(CreateCartOp, {
       input: { currency: 'USD', lines: [{ variantId: mug.variantId, quantity: 1, customization: { note: 'x'.repeat(2_001) } }] },
     });
-    expect(created).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field: 'customization' });
+    expect(created).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field: 'lines.0.customization' });
   });
 
   it('cart(id) is null for an unknown or malformed id', async () => {

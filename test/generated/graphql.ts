@@ -465,6 +465,7 @@ export type SetVariantPriceMutationVariables = Exact<{
 
 
 export type SetVariantPriceMutation = { setVariantPrice:
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'InvalidPrice', code: ErrorCode, message: string }
     | { __typename: 'SetVariantPriceSuccess', variant: { id: string, prices: Array<{ amountMinor: number, currency: string, formatted: string }> } }
     | { __typename: 'UnsupportedCurrency', code: ErrorCode, message: string }
@@ -489,6 +490,7 @@ export type SetPriceForSortMutationVariables = Exact<{
 
 
 export type SetPriceForSortMutation = { setVariantPrice:
+    | { __typename: 'InvalidInput' }
     | { __typename: 'InvalidPrice' }
     | { __typename: 'SetVariantPriceSuccess' }
     | { __typename: 'UnsupportedCurrency' }
@@ -559,6 +561,7 @@ export type RaceCancelMutationVariables = Exact<{
 
 export type RaceCancelMutation = { cancelOrder:
     | { __typename: 'CancelOrderSuccess' }
+    | { __typename: 'InvalidInput' }
     | { __typename: 'OrderNotCancelable' }
     | { __typename: 'OrderNotFound' }
    };
@@ -587,6 +590,7 @@ export type ConfirmManualPaymentMutationVariables = Exact<{
 
 export type ConfirmManualPaymentMutation = { confirmManualPayment:
     | { __typename: 'ConfirmManualPaymentSuccess', payment: { id: string, status: PaymentStatus, reference: string | null, confirmedBy: string | null, confirmedAt: string | null }, order: { id: string, status: OrderStatus, expiresAt: string | null, statusHistory: Array<{ fromStatus: OrderStatus | null, toStatus: OrderStatus, actor: string, reason: string | null }> } }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'OrderNotPayable', code: ErrorCode, message: string, orderId: string, orderStatus: OrderStatus }
     | { __typename: 'PaymentAlreadyConfirmed', code: ErrorCode, message: string, paymentId: string, paymentStatus: PaymentStatus }
     | { __typename: 'PaymentNotFound', code: ErrorCode, message: string, paymentId: string }
@@ -601,6 +605,7 @@ export type CancelOrderMutationVariables = Exact<{
 
 export type CancelOrderMutation = { cancelOrder:
     | { __typename: 'CancelOrderSuccess', order: { id: string, status: OrderStatus, payments: Array<{ status: PaymentStatus }>, statusHistory: Array<{ fromStatus: OrderStatus | null, toStatus: OrderStatus, actor: string, reason: string | null }> } }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'OrderNotCancelable', code: ErrorCode, message: string, orderId: string, orderStatus: OrderStatus }
     | { __typename: 'OrderNotFound', code: ErrorCode, message: string, orderId: string }
    };
@@ -647,6 +652,7 @@ export type MarkOrderPaidMutationVariables = Exact<{
 
 
 export type MarkOrderPaidMutation = { markOrderPaid:
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'MarkOrderPaidSuccess', order: { id: string, status: OrderStatus } }
     | { __typename: 'OrderAlreadyPaid', code: ErrorCode, message: string }
     | { __typename: 'OrderNotFound', code: ErrorCode, message: string }
@@ -697,6 +703,7 @@ export type ReliabilityCancelOrderMutationVariables = Exact<{
 
 export type ReliabilityCancelOrderMutation = { cancelOrder:
     | { __typename: 'CancelOrderSuccess', order: { id: string, status: OrderStatus } }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'OrderNotCancelable', code: ErrorCode, message: string, orderStatus: OrderStatus }
     | { __typename: 'OrderNotFound', code: ErrorCode, message: string }
    };
@@ -708,6 +715,7 @@ export type ReliabilityConfirmManualPaymentMutationVariables = Exact<{
 
 export type ReliabilityConfirmManualPaymentMutation = { confirmManualPayment:
     | { __typename: 'ConfirmManualPaymentSuccess', payment: { id: string, status: PaymentStatus }, order: { id: string, status: OrderStatus } }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'OrderNotPayable', code: ErrorCode, message: string, orderStatus: OrderStatus }
     | { __typename: 'PaymentAlreadyConfirmed', code: ErrorCode, message: string, paymentStatus: PaymentStatus }
     | { __typename: 'PaymentNotFound', code: ErrorCode, message: string }
