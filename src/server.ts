@@ -168,7 +168,9 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     crontab: CRONTAB,
     concurrency: JOB_CONCURRENCY,
     recordFailure: async (failure) => {
-      await orm.em.fork().insert(FailedJob, {
+      // em.create, not em.insert with a plain object: the entity's initialisers make its id.
+      const em = orm.em.fork();
+      em.create(FailedJob, {
         queueJobId: failure.jobId,
         task: failure.task,
         orderId: typeof failure.payload.orderId === 'string' ? failure.payload.orderId : null,
@@ -176,6 +178,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
         attempts: failure.attempts,
         lastError: failure.error,
       });
+      await em.flush();
     },
   });
 
