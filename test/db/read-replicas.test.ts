@@ -86,12 +86,7 @@ let counter = 0;
 async function createProduct(): Promise<{ id: string; slug: string; variants: Array<{ id: string; sku: string; available: number }> }> {
   counter += 1;
   const answer = await graphql(
-    `mutation ReplicaCreateProduct($input: CreateProductInput!) {
-       createProduct(input: $input) {
-         __typename
-         ... on CreateProductSuccess { product { id slug variants { id sku available } } }
-       }
-     }`,
+    'mutation ReplicaCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { __typename ... on CreateProductSuccess { product { id slug variants { id sku available } } } } }',
     {
       input: {
         name: `Replica Mug ${counter}`,
@@ -165,7 +160,7 @@ describe('with WAL replay paused on the standby', () => {
 
   it('a query that mixes the catalog with a cart reads everything on the primary', async () => {
     const { result, primary, replica } = await statementsOf(() =>
-      graphql(`query ReplicaMixed($slug: String!) { product(slug: $slug) { id } cart { id } }`, { slug: product.slug }, CUSTOMER),
+      graphql('query ReplicaMixed($slug: String!) { product(slug: $slug) { id } cart { id } }', { slug: product.slug }, CUSTOMER),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?.product).toEqual({ id: product.id });
@@ -175,7 +170,7 @@ describe('with WAL replay paused on the standby', () => {
 
   it('checkout and the order read after it stay on the primary: the buyer gets a product the replica has not seen', async () => {
     const method = await graphql(
-      `mutation ReplicaShipping { createShippingMethod(input: { name: "Replica post", rates: [{ country: "US", currency: "USD", amountMinor: 500 }] }) { __typename } }`,
+      'mutation ReplicaShipping { createShippingMethod(input: { name: "Replica post", rates: [{ country: "US", currency: "USD", amountMinor: 500 }] }) { __typename } }',
       {},
       STAFF,
     );
@@ -183,9 +178,7 @@ describe('with WAL replay paused on the standby', () => {
 
     const checkout = await statementsOf(() =>
       graphql(
-        `mutation ReplicaCheckout($input: CheckoutInput!) {
-           checkout(input: $input) { __typename ... on CheckoutSuccess { order { id status lines { sku quantity } } } ... on UserError { code message } }
-         }`,
+        'mutation ReplicaCheckout($input: CheckoutInput!) { checkout(input: $input) { __typename ... on CheckoutSuccess { order { id status lines { sku quantity } } } ... on UserError { code message } } }',
         {
           input: {
             currency: 'USD',
