@@ -42,6 +42,10 @@ export interface DatabaseConfig {
   statementTimeoutMs: number;
   /** Longest wait for a pooled connection, including opening a new one. */
   acquireTimeoutMs: number;
+  /** Streaming standbys of DATABASE_URL that serve shop-window catalog reads (db/read-replicas.ts). */
+  replicaUrls: string[];
+  /** After a replica fails, how long catalog reads stay on the primary before a replica is tried again. */
+  replicaRetryMs: number;
   /**
    * Create the database named in DATABASE_URL when it does not exist: in development and
    * tests only, so that a misspelled name in production stops the server instead.
@@ -121,6 +125,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database: {
       statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
       acquireTimeoutMs: integer(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+      replicaUrls: replicaUrls(env, databaseUrl),
+      replicaRetryMs: integer(env, 'DATABASE_REPLICA_RETRY_MS', 5_000, 0, 600_000),
       createMissing: nodeEnv !== 'production',
     },
     dataDir,
@@ -163,6 +169,16 @@ function operationManifest(env: Env, cwd: string): Record<string, string> | unde
   const manifest = parseOperationManifest(json);
   if (typeof manifest === 'string') throw new ConfigError(`GRAPHQL_OPERATIONS_MANIFEST ${manifest}.`);
   return manifest;
+}
+
+function replicaUrls(env: Env, databaseUrl: string | undefined): string[] {
+  const raw = nonEmpty(env, 'DATABASE_REPLICA_URLS');
+  if (raw === undefined) return [];
+  // The embedded database has no standbys: replicas of a server the process does not name make no sense.
+  if (databaseUrl === undefined) throw new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL: replicas are standbys of that server.');
+  const urls = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  urls.forEach((url, i) => assertUrl(`DATABASE_REPLICA_URLS (entry ${i + 1})`, url, ['postgres:', 'postgresql:']));
+  return urls;
 }
 
 function corsConfig(env: Env, nodeEnv: Config['nodeEnv']): CorsConfig {

@@ -14,6 +14,7 @@ import { OrdersService } from './orders/orders.service';
 import { OrderLifecycle } from './orders/order-lifecycle.service';
 import type { PaymentProviders } from './payments/payment-provider';
 import { PaymentsService, type CheckoutUrls } from './payments/payments.service';
+import { RequestReads, type ReplicaReads } from './db/read-replicas';
 
 /**
  * Everything a resolver may use, built fresh for each request: a forked EntityManager (the
@@ -25,19 +26,21 @@ export interface Context {
   /** Who to count for rate limits: `customer:<sub>` when signed in, else `ip:<address>`. */
   clientKey: string;
   log: Logger;
+  /** Where this request's catalog reads go: the primary unless http/replica-routing.ts allows a replica. */
+  reads: RequestReads;
   loaders: ReturnType<typeof createLoaders>;
   services: ReturnType<typeof createServices>;
 }
 
 /** Each module's loaders are made when a resolver first asks: a checkout needs only the orders'. */
-function createLoaders(em: EntityManager) {
+function createLoaders(em: EntityManager, reads: RequestReads) {
   let catalog: ReturnType<typeof createCatalogLoaders> | undefined;
   let cart: ReturnType<typeof createCartLoaders> | undefined;
   let orders: ReturnType<typeof createOrderLoaders> | undefined;
   let shipping: ReturnType<typeof createShippingLoaders> | undefined;
   return {
     get catalog() {
-      return (catalog ??= createCatalogLoaders(em));
+      return (catalog ??= createCatalogLoaders(em, reads));
     },
     get cart() {
       return (cart ??= createCartLoaders(em));
@@ -59,18 +62,20 @@ export interface ServiceSettings {
   /** Every payment provider the shop takes (Stripe only when configured). */
   providers: PaymentProviders;
   checkoutUrls: CheckoutUrls;
+  /** The read replicas, when DATABASE_REPLICA_URLS names any. */
+  replicas?: ReplicaReads;
 }
 
-function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings) {
+function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings, reads: RequestReads) {
   const customers = new CustomerService(em, viewer);
   const cart = new CartService(em, viewer, customers, settings.defaultCurrency);
   const lifecycle = new OrderLifecycle(em);
   const payments = new PaymentsService(em, viewer, settings.providers, settings.checkoutUrls, log);
   return {
-    catalog: new CatalogService(em),
+    catalog: new CatalogService(em, reads),
     customers,
     cart,
-    shipping: new ShippingService(em),
+    shipping: new ShippingService(em, reads),
     checkout: new CheckoutService(em, viewer, cart, payments, settings.checkout),
     orders: new OrdersService(em, viewer, lifecycle),
     lifecycle,
@@ -80,5 +85,6 @@ function createServices(em: EntityManager, viewer: Viewer, log: Logger, settings
 
 export function createContext(em: EntityManager, viewer: Viewer, log: Logger, settings: ServiceSettings, ip?: string): Context {
   const clientKey = isSignedIn(viewer) ? `customer:${viewer.customerId}` : `ip:${ip ?? 'unknown'}`;
-  return { em, viewer, clientKey, log, loaders: createLoaders(em), services: createServices(em, viewer, log, settings) };
+  const reads = new RequestReads(settings.replicas);
+  return { em, viewer, clientKey, log, reads, loaders: createLoaders(em, reads), services: createServices(em, viewer, log, settings, reads) };
 }

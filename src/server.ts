@@ -13,7 +13,8 @@ import type { Config } from './config';
 import { createContext, type ServiceSettings } from './context';
 import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
-import { connectDatabase, countStatements, migrate } from './db/orm';
+import { connectDatabase, countStatements, migrate, type StatementCounts } from './db/orm';
+import { ReplicaReads } from './db/read-replicas';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
 import { corsMiddleware } from './http/cors';
 import { graphiqlRoute } from './http/explorer/route';
@@ -22,6 +23,7 @@ import { healthRoute } from './http/health';
 import { InFlightRequests } from './http/in-flight';
 import { lastResortErrors, notFound, requestBodyErrors } from './http/request-body-errors';
 import { providerWebhookRoute } from './http/provider-webhook.route';
+import { replicaRouting } from './http/replica-routing';
 import { FailedJob } from './jobs/failed-job.entity';
 import { migrateJobQueue, startJobQueue, type JobDefinition } from './jobs/job-queue';
 import { CRONTAB } from './jobs/tasks';
@@ -40,7 +42,7 @@ export interface RunningServer {
   url: string;
   orm: MikroORM;
   /** SQL statements sent since start (tests and benchmarks read it). */
-  statements: { read(): number };
+  statements: StatementCounts;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
   try {
     orm = await connectDatabase({
       databaseUrl,
+      replicaUrls: config.database.replicaUrls,
       logger,
       timeouts: config.database,
       createMissing: config.database.createMissing,
@@ -101,7 +104,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     httpServer,
     logger,
     graphql: config.graphql,
-    plugins: [inFlight.plugin(), ...(checkoutRateLimit ? [checkoutRateLimit.plugin()] : [])],
+    plugins: [inFlight.plugin(), replicaRouting(), ...(checkoutRateLimit ? [checkoutRateLimit.plugin()] : [])],
   });
   await apollo.start();
   // Every way of paying, behind one interface (payments/payment-provider.ts).
@@ -124,6 +127,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     defaultCurrency: config.defaultCurrency,
     providers,
     checkoutUrls: { successUrl: config.stripe.successUrl, cancelUrl: config.stripe.cancelUrl },
+    replicas: new ReplicaReads({ replicas: config.database.replicaUrls.length, retryAfterMs: config.database.replicaRetryMs, logger }),
   };
 
   // One line per request: method, path, status and time; headers stay out of the log.

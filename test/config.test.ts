@@ -25,10 +25,28 @@ describe('configuration', () => {
   });
 
   it('bounds every wait on the database by default', () => {
-    expect(loadConfig({}, tmp()).database).toEqual({ statementTimeoutMs: 10_000, acquireTimeoutMs: 5_000, createMissing: true });
+    expect(loadConfig({}, tmp()).database).toEqual({
+      statementTimeoutMs: 10_000,
+      acquireTimeoutMs: 5_000,
+      createMissing: true,
+      replicaUrls: [],
+      replicaRetryMs: 5_000,
+    });
     expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '2500', DATABASE_ACQUIRE_TIMEOUT_MS: '750' }, tmp()).database).toMatchObject({
       statementTimeoutMs: 2500,
       acquireTimeoutMs: 750,
+    });
+  });
+
+  it('reads DATABASE_REPLICA_URLS as a comma-separated list of replicas of DATABASE_URL', () => {
+    const env = {
+      DATABASE_URL: 'postgres://app@primary:5432/shop',
+      DATABASE_REPLICA_URLS: ' postgres://app@replica-1:5432/shop, postgresql://app@replica-2:5432/shop ,',
+      DATABASE_REPLICA_RETRY_MS: '0',
+    };
+    expect(loadConfig(env, tmp()).database).toMatchObject({
+      replicaUrls: ['postgres://app@replica-1:5432/shop', 'postgresql://app@replica-2:5432/shop'],
+      replicaRetryMs: 0,
     });
   });
 
@@ -75,6 +93,9 @@ describe('configuration', () => {
     [{ DEMO_DATA: 'maybe' }, /DEMO_DATA must be true or false/],
     [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, /DATABASE_STATEMENT_TIMEOUT_MS must be a whole number from 100/],
     [{ DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' }, /DATABASE_ACQUIRE_TIMEOUT_MS must be a whole number/],
+    [{ DATABASE_REPLICA_URLS: 'postgres://replica/shop' }, /DATABASE_REPLICA_URLS needs DATABASE_URL/],
+    [{ DATABASE_URL: 'postgres://primary/shop', DATABASE_REPLICA_URLS: 'postgres://replica/shop,mysql://x' }, /DATABASE_REPLICA_URLS \(entry 2\) must use postgres: or postgresql:/],
+    [{ DATABASE_URL: 'postgres://primary/shop', DATABASE_REPLICA_RETRY_MS: 'soon' }, /DATABASE_REPLICA_RETRY_MS must be a whole number/],
     [{ CHECKOUT_RATE_LIMIT: '-1' }, /CHECKOUT_RATE_LIMIT must be a whole number/],
     [{ GRAPHQL_INTROSPECTION: 'sometimes' }, /GRAPHQL_INTROSPECTION must be true or false/],
     [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH must be a whole number from 1 to 100/],

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Money } from '../common/money.types';
 import { queryPrepared } from '../db/prepared';
+import { PRIMARY_READS, type CatalogReads } from '../db/read-replicas';
 import { Category } from './category.entity';
 import { Product } from './product.entity';
 import { Variant } from './variant.entity';
@@ -22,9 +23,12 @@ export function groupByKeys<K, T>(keys: readonly K[], items: T[], keyOf: (item: 
 export type ProductView = Pick<Product, 'id' | 'name' | 'slug' | 'description' | 'imageUrls' | 'status' | 'createdAt' | 'updatedAt'>;
 export type VariantView = Pick<Variant, 'id' | 'sku' | 'options' | 'position' | 'stockOnHand' | 'stockReserved'> & { product: { id: string } };
 
-/** One SQL statement per relation per request, however many products a page shows. */
-export function createCatalogLoaders(em: EntityManager) {
-  const rows = <T>(query: Knex.QueryBuilder) => em.getConnection().execute(query) as Promise<T[]>;
+/**
+ * One SQL statement per relation per request, however many products a page shows, on the
+ * connection `reads` chooses for the request (a replica for a shop-window page).
+ */
+export function createCatalogLoaders(em: EntityManager, reads: CatalogReads = PRIMARY_READS) {
+  const rows = <T>(query: Knex.QueryBuilder) => reads.run((connection) => em.getConnection(connection).execute(query) as Promise<T[]>);
   // Every variant's prices this request has read, as the Money the price fields return.
   const pricesRead = new Map<string, Money[]>();
 
@@ -43,7 +47,7 @@ export function createCatalogLoaders(em: EntityManager) {
      * database once for both, and its price fields then answer without waiting for a loader.
      */
     variantsByProductId: new DataLoader<string, VariantView[]>(async (productIds) => {
-      const found = await queryPrepared<{
+      const found = await reads.run((connection) => queryPrepared<{
         id: string;
         product_id: string;
         sku: string;
@@ -61,7 +65,8 @@ export function createCatalogLoaders(em: EntityManager) {
           where v.product_id = any(?::uuid[])
           order by v.product_id, v.position`,
         [[...productIds]],
-      );
+        connection,
+      ));
       const variants = found.map((r): VariantView => {
         pricesRead.set(r.id, r.prices.map(([currency, amountMinor]) => new Money(amountMinor, currency)));
         return {
@@ -83,29 +88,27 @@ export function createCatalogLoaders(em: EntityManager) {
     pricesOf: (variantId: string): Money[] | Promise<Money[]> => pricesRead.get(variantId) ?? pricesByVariantId.load(variantId),
 
     categoriesByProductId: new DataLoader<string, Category[]>(async (productIds) => {
-      const rows: Array<{ product_id: string } & Record<string, unknown>> = await em
-        .getConnection()
-        .execute(
-          em
-            .getKnex()
-            .select('c.*', 'pc.product_id')
-            .from('product_category as pc')
-            .join('category as c', 'c.id', 'pc.category_id')
-            .whereIn('pc.product_id', [...productIds])
-            .orderBy('c.name'),
-        );
-      const pairs = rows.map(({ product_id, ...columns }) => ({ productId: product_id, category: em.map(Category, columns) }));
+      const found = await rows<{ product_id: string } & Record<string, unknown>>(
+        em
+          .getKnex()
+          .select('c.*', 'pc.product_id')
+          .from('product_category as pc')
+          .join('category as c', 'c.id', 'pc.category_id')
+          .whereIn('pc.product_id', [...productIds])
+          .orderBy('c.name'),
+      );
+      const pairs = found.map(({ product_id, ...columns }) => ({ productId: product_id, category: em.map(Category, columns) }));
       return groupByKeys(productIds, pairs, (p) => p.productId).map((group) => group.map((p) => p.category));
     }),
 
     variantById: new DataLoader<string, Variant | null>(async (ids) => {
-      const variants = await em.find(Variant, { id: { $in: [...ids] } });
+      const variants = await reads.run((connectionType) => em.find(Variant, { id: { $in: [...ids] } }, { connectionType }));
       const byId = new Map(variants.map((v) => [v.id, v]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
 
     productById: new DataLoader<string, Product | null>(async (ids) => {
-      const products = await em.find(Product, { id: { $in: [...ids] } });
+      const products = await reads.run((connectionType) => em.find(Product, { id: { $in: [...ids] } }, { connectionType }));
       const byId = new Map(products.map((p) => [p.id, p]));
       return ids.map((id) => byId.get(id) ?? null);
     }),

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { ConnectionType, EntityManager, Knex } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { badUserInput, decodeCursor, encodeCursor, isTimestampText, pageSize, type Page } from '../common/pagination';
 import { queryPrepared } from '../db/prepared';
+import { PRIMARY_READS, type CatalogReads } from '../db/read-replicas';
 import { isUuid } from '../common/ids';
 import {
   CategoryNotFound,
@@ -161,7 +162,11 @@ export interface UpdateProductCommand {
 
 /** Catalog rules: what shoppers may see, how staff create and change products, prices and stock. */
 export class CatalogService {
-  constructor(private readonly em: EntityManager) {}
+  /** `reads`: where the shop-window reads (pages, a product, categories) go; staff writes use `em` alone. */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly reads: CatalogReads = PRIMARY_READS,
+  ) {}
 
   async listProducts(query: ProductQuery): Promise<Page<ProductView>> {
     const limit = pageSize(query.first);
@@ -201,9 +206,11 @@ export class CatalogService {
     // The unfiltered page is asked for far more often than anything else: prepared, per sort.
     // A filtered one is planned for its values: how many products a term or category matches
     // decides whether walking the sort's index or collecting the matches first is cheaper.
-    const rows = filtered
-      ? ((await this.em.getConnection().execute(sql, [...bindings])) as ProductRow[])
-      : await queryPrepared<ProductRow>(this.em, sql, [...bindings]);
+    const rows = await this.reads.run((connection) =>
+      filtered
+        ? (this.em.getConnection(connection).execute(sql, [...bindings]) as Promise<ProductRow[]>)
+        : queryPrepared<ProductRow>(this.em, sql, [...bindings], connection),
+    );
     const hasNextPage = rows.length > limit;
     const edges = rows.slice(0, limit).map((row) => {
       const cursorValue = spec.cursorType === 'number' ? Number(row.cursor_value) : row.cursor_value;
@@ -213,18 +220,18 @@ export class CatalogService {
       edges,
       hasNextPage,
       hasPreviousPage: Boolean(query.after),
-      countTotal: () => this.countProducts(knex, query),
+      countTotal: () => this.reads.run((connection) => this.countProducts(knex, query, connection)),
     };
   }
 
   /** Exact up to EXACT_COUNT_LIMIT; above it, the planner's estimate of the filtered rows. */
-  private async countProducts(knex: Knex, query: ProductQuery): Promise<number> {
+  private async countProducts(knex: Knex, query: ProductQuery, connection: ConnectionType): Promise<number> {
     const matching = this.filter(knex, knex('product as p'), query).select(knex.raw('1'));
     const bounded = knex.count({ count: '*' }).from(matching.clone().limit(EXACT_COUNT_LIMIT + 1).as('m'));
-    const [{ count }] = await this.em.getConnection().execute(bounded);
+    const [{ count }] = await this.em.getConnection(connection).execute(bounded);
     if (Number(count) <= EXACT_COUNT_LIMIT) return Number(count);
     const { sql, bindings } = matching.toSQL();
-    const [{ 'QUERY PLAN': plan }] = await this.em.getConnection().execute(`explain (format json) ${sql}`, [...bindings]);
+    const [{ 'QUERY PLAN': plan }] = await this.em.getConnection(connection).execute(`explain (format json) ${sql}`, [...bindings]);
     const estimate = Math.round((plan as Array<{ Plan: { 'Plan Rows': number } }>)[0].Plan['Plan Rows']);
     return Math.max(estimate, EXACT_COUNT_LIMIT + 1);
   }
@@ -258,12 +265,13 @@ export class CatalogService {
       throw badUserInput('Give the product\'s "id" or "slug".', 'id');
     }
     const where = by.id ? { id: by.id } : { slug: by.slug! };
-    const product = await this.em.findOne(Product, anyStatus ? where : { ...where, status: ProductStatus.ACTIVE });
-    return product;
+    return this.reads.run((connectionType) =>
+      this.em.findOne(Product, anyStatus ? where : { ...where, status: ProductStatus.ACTIVE }, { connectionType }),
+    );
   }
 
   listCategories(): Promise<Category[]> {
-    return this.em.find(Category, {}, { orderBy: { name: 'asc' } });
+    return this.reads.run((connectionType) => this.em.find(Category, {}, { orderBy: { name: 'asc' }, connectionType }));
   }
 
   async createCategory(input: { name: string; slug?: string }): Promise<Category | InvalidInput | DuplicateSlug> {

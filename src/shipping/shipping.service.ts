@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
 import { queryPrepared } from '../db/prepared';
+import { PRIMARY_READS, type CatalogReads } from '../db/read-replicas';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { normalizeAddressRegion, normalizeRegion, RegionRefusal, regionWithParents } from '../common/regions';
 import { InvalidPrice } from '../catalog/catalog.errors';
@@ -28,7 +29,11 @@ export interface CreateShippingMethodCommand {
 
 /** Which methods deliver where, and at what price. */
 export class ShippingService {
-  constructor(private readonly em: EntityManager) {}
+  /** `reads`: where the rates are read; checkout makes its own service, on the primary. */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly reads: CatalogReads = PRIMARY_READS,
+  ) {}
 
   /**
    * Every active method that serves the destination, cheapest first. Per method, the rate for
@@ -39,12 +44,15 @@ export class ShippingService {
     const country = destination.country.toUpperCase();
     const currency = destination.currency.toUpperCase();
     // Plain rows: checkout prices shipping on its hot path, where hydrating entities costs more than the query.
-    const rates = await queryPrepared<{ method_id: string; method_name: string; region: string | null; amount_minor: number }>(
-      this.em,
-      `select r.method_id, m.name as method_name, r.region, r.amount_minor
-         from shipping_rate r join shipping_method m on m.id = r.method_id
-        where r.country = ? and r.currency = ? and m.active`,
-      [country, currency],
+    const rates = await this.reads.run((connection) =>
+      queryPrepared<{ method_id: string; method_name: string; region: string | null; amount_minor: number }>(
+        this.em,
+        `select r.method_id, m.name as method_name, r.region, r.amount_minor
+           from shipping_rate r join shipping_method m on m.id = r.method_id
+          where r.country = ? and r.currency = ? and m.active`,
+        [country, currency],
+        connection,
+      ),
     );
     const region = destination.region?.trim() || null;
     // Specificity of a rate: its place in the region's chain, innermost first; country-wide last.
