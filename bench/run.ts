@@ -47,6 +47,8 @@ const SETTINGS = QUICK
   ? { rounds: 1, checkouts: 200, scalingCheckouts: 100, pages: 100, hotStock: 200 }
   : { rounds: 3, checkouts: 600, scalingCheckouts: 300, pages: 300, hotStock: 600 };
 const WARM_UP = { checkouts: 600, pages: 300 };
+/** Row 7: a cached page costs a fraction of a millisecond, so a run needs many more of them to last. */
+const CACHED_PAGES_PER_PAGE = 10;
 const CLIENTS = 32;
 const SCALING = [1, 8, 32, 128];
 const CART_SIZES = [1, 5, 20];
@@ -74,6 +76,8 @@ interface Bench {
   endpoint: string;
   /** The minimal node:http + pg server (minimal-server.ts), on its own pool of the same size. */
   minimalUrl: string;
+  /** A second server on the same database with the catalog cache on (row 7); `server` runs without it. */
+  cached: RunningServer;
   pool: pg.Pool;
   stopwatch: SqlStopwatch;
   report: Report;
@@ -97,13 +101,17 @@ async function main() {
       DEMO_DATA: 'false',
       LOG_LEVEL: 'silent',
       CHECKOUT_RATE_LIMIT: '0',
+      // Rows 1-6 measure the work itself; row 7 measures the catalog cache, on its own server.
+      CATALOG_CACHE_MAX_AGE_MS: '0',
     });
     const server = await startServer(config, pino({ level: 'silent' }));
+    // The cache's defaults (a 2 s bound), as production runs them.
+    const cached = await startServer({ ...config, catalogCache: loadConfig({ JWT_SECRET: BENCH_JWT_SECRET }).catalogCache }, pino({ level: 'silent' }));
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     const minimalPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     const minimal = await startMinimalServer(minimalPool);
     try {
-      const bench = await prepare(config, server, pool, await cpuMeter(pool), minimal.url);
+      const bench = await prepare(config, server, pool, await cpuMeter(pool), minimal.url, cached);
       const {
         rows: [{ server_version: version }],
       } = await pool.query<{ server_version: string }>('show server_version');
@@ -122,6 +130,7 @@ async function main() {
         await checkoutThroughput(bench);
         await hotSku(bench);
         await productsPage(bench);
+        await cachedProductsPage(bench);
         const single = await scaling(bench);
         checkoutStatements = await statementsByCartSize(bench);
         whereTheTimeGoes(bench, single);
@@ -148,6 +157,7 @@ async function main() {
       await minimal.close();
       await minimalPool.end();
       await pool.end();
+      await cached.close();
       await server.close();
     }
   } finally {
@@ -155,7 +165,7 @@ async function main() {
   }
 }
 
-async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu: CpuMeter | undefined, minimalUrl: string): Promise<Bench> {
+async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu: CpuMeter | undefined, minimalUrl: string, cached: RunningServer): Promise<Bench> {
   const endpoint = `${server.url}/graphql`;
   const stopwatch = sqlStopwatch(server.orm);
   progress('seeding the catalog through the API');
@@ -183,6 +193,7 @@ async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu
     server,
     endpoint,
     minimalUrl,
+    cached,
     pool,
     stopwatch,
     report: new Report(),
@@ -379,6 +390,36 @@ async function productsPage(bench: Bench) {
   report.cpuRows(runs, 'request');
   report.row('SQL statements per request', String(statements), '3');
   minimalRows(report, minimal, (r) => r.perSecond, 'requests/s', 'request');
+}
+
+/** 7. The page of row 3 for guests, answered from the catalog cache of a second server, against the minimal server. */
+async function cachedProductsPage(bench: Bench) {
+  progress(`7. products(first: 50) from the catalog cache, ${CLIENTS} clients`);
+  const endpoint = `${bench.cached.url}/graphql`;
+  if (!isDeepStrictEqual(await graphqlRequest(endpoint, PAGE_BODY), await graphqlRequest(bench.endpoint, PAGE_BODY))) {
+    bench.report.note('cached products page: the cache does not answer the same JSON as the server without it');
+  }
+  const amount = SETTINGS.pages * CACHED_PAGES_PER_PAGE;
+  const before = bench.cached.statements.read();
+  const { hits: hitsBefore, misses: missesBefore } = bench.cached.catalogCache!.cache.stats();
+  const runs = new Comparison();
+  for (let round = 0; round < SETTINGS.rounds; round += 1) {
+    runs.api.push(await bench.httpLoad({ url: endpoint, amount, clients: range(CLIENTS).map(() => ({ headers: jsonHeaders(), body: PAGE_BODY })) }));
+    runs.sql.push(await minimalPages(bench, amount));
+  }
+  for (const result of runs.api) {
+    if (result.outcomes.ok !== result.completed || result.errors) bench.report.note(`cached products page: ${outcomeList(result)}, ${result.errors} errors`);
+  }
+  const { hits, misses } = bench.cached.catalogCache!.cache.stats();
+  const requests = SETTINGS.rounds * amount;
+  const rate = runs.median((r) => r.perSecond);
+  const p50 = runs.median((r) => r.p50Ms);
+  const { report } = bench;
+  report.section(`7. The page of row 3 from the catalog cache (guests, ${bench.cached.catalogCache!.cache.settings.maxAgeMs} ms bound), ${CLIENTS} clients; baseline: the minimal HTTP server`);
+  report.row('requests/s', fixed(rate.api), fixed(rate.sql), times(rate.ratio));
+  report.row('latency p50 (ms)', fixed(p50.api, 1), fixed(p50.sql, 1), times(p50.ratio));
+  report.cpuRows(runs, 'request');
+  report.row('served from the cache / SQL statements per 1,000 requests', `${fixed((100 * (hits - hitsBefore)) / Math.max(1, hits - hitsBefore + misses - missesBefore), 1)}% / ${fixed((1000 * (bench.cached.statements.read() - before)) / requests, 1)}`, '0% / 3,000');
 }
 
 interface SingleClient {
