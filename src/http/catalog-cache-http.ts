@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { operationHash } from '../common/operation-manifest';
 import type { Context } from '../context';
@@ -47,6 +47,8 @@ interface GraphQLRequestParts {
 export function catalogCacheMiddleware(cache: CatalogCache, options: { manifest?: Record<string, string>; maxTokens: number }): RequestHandler {
   // Keyed by the document's hash, so that a megabyte document is not kept as a key.
   const shapes = new Map<string, boolean>();
+  /** Keys being computed now, each settled once its answer is stored (or is not). */
+  const filling = new Map<string, Promise<void>>();
   const isCatalogQuery = (document: string, documentHash: string, operationName: string) => {
     const known = `${operationName}\n${documentHash}`;
     let cacheable = shapes.get(known);
@@ -79,6 +81,32 @@ export function catalogCacheMiddleware(cache: CatalogCache, options: { manifest?
     const cached = cache.get(key);
     if (cached) return answerFromCache(req, res, cache, cached, isGet);
     if (!cache.serving) return next();
+    // One miss per key at a time: when an entry expires under load, the requests that arrive
+    // while it is recomputed wait for that one answer instead of each running the query.
+    const pending = filling.get(key);
+    if (pending) {
+      void pending.then(() => {
+        const filled = cache.get(key);
+        if (filled) answerFromCache(req, res, cache, filled, isGet);
+        else fill(req, res, next, key, isGet);
+      });
+      return;
+    }
+    return fill(req, res, next, key, isGet);
+  };
+
+  /** Lets Apollo answer, and stores the answer on its way out if nothing changed meanwhile. */
+  function fill(req: Request, res: Response, next: NextFunction, key: string, isGet: boolean): void {
+    if (!cache.serving || filling.has(key)) return next();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    filling.set(key, mine);
+    const settle = () => {
+      if (filling.get(key) === mine) filling.delete(key);
+      done();
+    };
+    // Whatever happens to this request (an error, a client gone), the waiters must not wait for ever.
+    res.once('close', settle);
 
     const ticket = cache.ticket();
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
@@ -92,22 +120,24 @@ export function catalogCacheMiddleware(cache: CatalogCache, options: { manifest?
       res.end = end as typeof res.end;
       const body = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : undefined;
       // Apollo writes `errors` before `data`, so an answer that starts with data has no errors.
-      if (!streamed && !res.headersSent && res.statusCode === 200 && body && body.subarray(0, 8).toString() === '{"data":') {
-        const stored = cache.store(key, ticket, body, String(res.getHeader('content-type') ?? 'application/json'));
-        if (stored && isGet) {
-          httpCacheHeaders(res, cache, stored);
-          if (notModified(req, stored)) {
-            res.statusCode = 304;
-            res.removeHeader('content-type');
-            res.removeHeader('content-length');
-            return end();
-          }
+      const stored =
+        !streamed && !res.headersSent && res.statusCode === 200 && body && body.subarray(0, 8).toString() === '{"data":'
+          ? cache.store(key, ticket, body, String(res.getHeader('content-type') ?? 'application/json'))
+          : undefined;
+      settle();
+      if (stored && isGet) {
+        httpCacheHeaders(res, cache, stored);
+        if (notModified(req, stored)) {
+          res.statusCode = 304;
+          res.removeHeader('content-type');
+          res.removeHeader('content-length');
+          return end();
         }
       }
       return end(chunk, ...rest);
     }) as typeof res.end;
-    return next();
-  };
+    next();
+  }
 }
 
 /** A mutation answered by this process drops the cache before its answer leaves, so the client's next read sees its write. */

@@ -97,6 +97,14 @@ describe('the catalog cache in one process', () => {
     expect(await app.countStatements(() => post(app, PAGE, { first: 1 }))).toBeGreaterThan(0);
   });
 
+  it('runs the query once when many guests ask at once for a page that is not cached', async () => {
+    const one = await app.countStatements(() => post(app, PAGE, { first: 7 }));
+    const answers: Answer[] = [];
+    const together = await app.countStatements(() => Promise.all(Array.from({ length: 12 }, async () => answers.push(await post(app, PAGE, { first: 6 })))));
+    expect(together).toBe(one);
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+  });
+
   it('never serves a signed-in customer from the cache, nor stores what they are answered', async () => {
     const token = app.customerToken('cache-alice');
     await post(app, PAGE, { first: 10 });
