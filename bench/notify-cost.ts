@@ -10,7 +10,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { startServer } from '../src/server';
-import { BENCH_JWT_SECRET, type CheckoutLine } from './api';
+import { benchServerEnv, type CheckoutLine } from './api';
 import { runConcurrently } from './concurrent';
 import { cpuMeter } from './cpu';
 import { createBenchDatabase } from './database';
@@ -27,15 +27,7 @@ async function main() {
   const database = await createBenchDatabase();
   const log = pino({ level: 'silent' });
   try {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      DATABASE_URL: database.url,
-      JWT_SECRET: BENCH_JWT_SECRET,
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'silent',
-      CHECKOUT_RATE_LIMIT: '0',
-    });
+    const config = loadConfig(benchServerEnv(database.url));
     const server = await startServer(config, log);
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     try {

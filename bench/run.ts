@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from '../src/server';
 import {
   benchCustomerId,
   BENCH_JWT_SECRET,
+  benchServerEnv,
   checkoutBody,
   customerToken,
   graphqlRequest,
@@ -96,13 +97,7 @@ async function main() {
   const database = await createBenchDatabase();
   try {
     const config = loadConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      DATABASE_URL: database.url,
-      JWT_SECRET: BENCH_JWT_SECRET,
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'silent',
-      CHECKOUT_RATE_LIMIT: '0',
+      ...benchServerEnv(database.url),
       // Rows 1-6 measure the work itself; row 7 measures the catalog cache, on its own server.
       CATALOG_CACHE_MAX_AGE_MS: '0',
     });
