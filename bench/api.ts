@@ -5,6 +5,17 @@ import { signToken } from '../src/auth/viewer';
 
 export const BENCH_JWT_SECRET = 'benchmark-secret-that-is-long-enough-for-hs256';
 
+/** How the benchmarks configure the server: as production runs it, with no demo data, logs or rate limit. */
+export const benchServerEnv = (databaseUrl: string): Record<string, string> => ({
+  NODE_ENV: 'production',
+  PORT: '0',
+  DATABASE_URL: databaseUrl,
+  JWT_SECRET: BENCH_JWT_SECRET,
+  DEMO_DATA: 'false',
+  LOG_LEVEL: 'silent',
+  CHECKOUT_RATE_LIMIT: '0',
+});
+
 export const staffToken = () => signToken(BENCH_JWT_SECRET, { sub: 'bench-staff', email: 'staff@shop.test', role: 'admin' });
 
 /** The customer behind benchmark client `index`; the baseline orders for the same customers. */

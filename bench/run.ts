@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from '../src/server';
 import {
   benchCustomerId,
   BENCH_JWT_SECRET,
+  benchServerEnv,
   checkoutBody,
   customerToken,
   graphqlRequest,
@@ -35,6 +36,8 @@ import { sqlCheckout, sqlProductsPage } from './sql-baseline';
 const QUICK = process.argv.includes('--quick');
 /** `--catalog-only`: only the catalog-size row (6), e.g. while working on catalog queries. */
 const CATALOG_ONLY = process.argv.includes('--catalog-only');
+/** `--cache-only`: only the cached products page (row 7), e.g. while working on the catalog cache. */
+const CACHE_ONLY = process.argv.includes('--cache-only');
 const largeCatalogArg = process.argv.find((a) => a.startsWith('--large-catalog='));
 /** Catalog sizes of row 6; a quick run stops at 20,000 products to stay short. */
 const CATALOG_SIZES: [number, number] = [1_000, largeCatalogArg ? Number(largeCatalogArg.split('=')[1]) : QUICK ? 20_000 : 200_000];
@@ -47,6 +50,8 @@ const SETTINGS = QUICK
   ? { rounds: 1, checkouts: 200, scalingCheckouts: 100, pages: 100, hotStock: 200 }
   : { rounds: 3, checkouts: 600, scalingCheckouts: 300, pages: 300, hotStock: 600 };
 const WARM_UP = { checkouts: 600, pages: 300 };
+/** Row 7: a cached page costs a fraction of a millisecond, so a run needs many more of them to last. */
+const CACHED_PAGES_PER_PAGE = 10;
 const CLIENTS = 32;
 const SCALING = [1, 8, 32, 128];
 const CART_SIZES = [1, 5, 20];
@@ -74,6 +79,8 @@ interface Bench {
   endpoint: string;
   /** The minimal node:http + pg server (minimal-server.ts), on its own pool of the same size. */
   minimalUrl: string;
+  /** A second server on the same database with the catalog cache on (row 7); `server` runs without it. */
+  cached: RunningServer;
   pool: pg.Pool;
   stopwatch: SqlStopwatch;
   report: Report;
@@ -90,20 +97,18 @@ async function main() {
   const database = await createBenchDatabase();
   try {
     const config = loadConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      DATABASE_URL: database.url,
-      JWT_SECRET: BENCH_JWT_SECRET,
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'silent',
-      CHECKOUT_RATE_LIMIT: '0',
+      ...benchServerEnv(database.url),
+      // Rows 1-6 measure the work itself; row 7 measures the catalog cache, on its own server.
+      CATALOG_CACHE_MAX_AGE_MS: '0',
     });
     const server = await startServer(config, pino({ level: 'silent' }));
+    // The cache's defaults (a 2 s bound), as production runs them.
+    const cached = await startServer({ ...config, catalogCache: loadConfig({ JWT_SECRET: BENCH_JWT_SECRET }).catalogCache }, pino({ level: 'silent' }));
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     const minimalPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     const minimal = await startMinimalServer(minimalPool);
     try {
-      const bench = await prepare(config, server, pool, await cpuMeter(pool), minimal.url);
+      const bench = await prepare(config, server, pool, await cpuMeter(pool), minimal.url, cached);
       const {
         rows: [{ server_version: version }],
       } = await pool.query<{ server_version: string }>('show server_version');
@@ -112,7 +117,11 @@ async function main() {
       // paths during the first measured run, and a quick run's API figures came out low.
       let checkoutStatements: string[] = [];
       let profiles: ProfileReport[] = [];
-      if (!CATALOG_ONLY) {
+      if (CACHE_ONLY) {
+        progress('warming up');
+        await apiPages(bench, WARM_UP.pages);
+        await cachedProductsPage(bench);
+      } else if (!CATALOG_ONLY) {
         progress('warming up');
         await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
         await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
@@ -122,13 +131,14 @@ async function main() {
         await checkoutThroughput(bench);
         await hotSku(bench);
         await productsPage(bench);
+        await cachedProductsPage(bench);
         const single = await scaling(bench);
         checkoutStatements = await statementsByCartSize(bench);
         whereTheTimeGoes(bench, single);
         profiles = await profile(bench);
       }
       // Last: it grows the catalog the other rows read.
-      await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
+      if (!CACHE_ONLY) await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
 
       bench.report.print({
         heading: [
@@ -148,6 +158,7 @@ async function main() {
       await minimal.close();
       await minimalPool.end();
       await pool.end();
+      await cached.close();
       await server.close();
     }
   } finally {
@@ -155,7 +166,7 @@ async function main() {
   }
 }
 
-async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu: CpuMeter | undefined, minimalUrl: string): Promise<Bench> {
+async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu: CpuMeter | undefined, minimalUrl: string, cached: RunningServer): Promise<Bench> {
   const endpoint = `${server.url}/graphql`;
   const stopwatch = sqlStopwatch(server.orm);
   progress('seeding the catalog through the API');
@@ -183,6 +194,7 @@ async function prepare(config: Config, server: RunningServer, pool: pg.Pool, cpu
     server,
     endpoint,
     minimalUrl,
+    cached,
     pool,
     stopwatch,
     report: new Report(),
@@ -379,6 +391,37 @@ async function productsPage(bench: Bench) {
   report.cpuRows(runs, 'request');
   report.row('SQL statements per request', String(statements), '3');
   minimalRows(report, minimal, (r) => r.perSecond, 'requests/s', 'request');
+}
+
+/** 7. The page of row 3 for guests, answered from the catalog cache of a second server, against the minimal server. */
+async function cachedProductsPage(bench: Bench) {
+  progress(`7. products(first: 50) from the catalog cache, ${CLIENTS} clients`);
+  const endpoint = `${bench.cached.url}/graphql`;
+  if (!isDeepStrictEqual(await graphqlRequest(endpoint, PAGE_BODY), await graphqlRequest(bench.endpoint, PAGE_BODY))) {
+    bench.report.note('cached products page: the cache does not answer the same JSON as the server without it');
+  }
+  const amount = SETTINGS.pages * CACHED_PAGES_PER_PAGE;
+  const before = bench.cached.statements.read();
+  const filledBefore = bench.cached.catalogCache!.cache.stats().stored;
+  const runs = new Comparison();
+  for (let round = 0; round < SETTINGS.rounds; round += 1) {
+    runs.api.push(await bench.httpLoad({ url: endpoint, amount, clients: range(CLIENTS).map(() => ({ headers: jsonHeaders(), body: PAGE_BODY })) }));
+    runs.sql.push(await minimalPages(bench, amount));
+  }
+  for (const result of runs.api) {
+    if (result.outcomes.ok !== result.completed || result.errors) bench.report.note(`cached products page: ${outcomeList(result)}, ${result.errors} errors`);
+  }
+  const filled = bench.cached.catalogCache!.cache.stats().stored - filledBefore;
+  const requests = SETTINGS.rounds * amount;
+  const rate = runs.median((r) => r.perSecond);
+  const p50 = runs.median((r) => r.p50Ms);
+  const { report } = bench;
+  report.section(`7. The page of row 3 from the catalog cache (guests, ${bench.cached.catalogCache!.cache.settings.maxAgeMs} ms bound), ${CLIENTS} clients; baseline: the minimal HTTP server`);
+  report.row('requests/s', fixed(rate.api), fixed(rate.sql), times(rate.ratio));
+  report.row('latency p50 (ms)', fixed(p50.api, 1), fixed(p50.sql, 1), times(p50.ratio));
+  report.cpuRows(runs, 'request');
+  // The entry expires every bound: one page computed then, while the requests meanwhile wait for it.
+  report.row('pages computed / SQL statements, per 1,000 requests', `${fixed((1000 * filled) / requests, 1)} / ${fixed((1000 * (bench.cached.statements.read() - before)) / requests, 1)}`, '1,000 / 3,000');
 }
 
 interface SingleClient {

@@ -33,7 +33,16 @@ export interface Config {
   mail: MailConfig;
   graphql: GraphQLConfig;
   cors: CorsConfig;
+  catalogCache: CatalogCacheConfig;
   logLevel: LogLevel;
+}
+
+/** The cache of anonymous catalog answers (src/http/catalog-cache.ts); off when maxAgeMs or maxEntries is 0. */
+export interface CatalogCacheConfig {
+  /** The oldest answer ever served, `available` included, even when a change notification is lost. */
+  maxAgeMs: number;
+  maxEntries: number;
+  maxBytes: number;
 }
 
 /** How long the server waits on PostgreSQL before it answers 503 instead of hanging. */
@@ -153,6 +162,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       operationManifest: operationManifest(env, cwd),
     },
     cors: corsConfig(env, nodeEnv),
+    catalogCache: {
+      maxAgeMs: integer(env, 'CATALOG_CACHE_MAX_AGE_MS', 2_000, 0, 3_600_000),
+      maxEntries: integer(env, 'CATALOG_CACHE_ENTRIES', 1_000, 0, 1_000_000),
+      maxBytes: integer(env, 'CATALOG_CACHE_MAX_MB', 32, 1, 16_384) * 1024 * 1024,
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

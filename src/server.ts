@@ -9,12 +9,15 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { viewerFromAuthorization } from './auth/viewer';
+import { CatalogChangeListener } from './catalog/catalog-changes';
 import type { Config } from './config';
 import { createContext, type ServiceSettings } from './context';
 import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { connectDatabase, countStatements, migrate, type StatementCounts } from './db/orm';
 import { ReplicaReads } from './db/read-replicas';
+import { CatalogCache } from './http/catalog-cache';
+import { catalogCacheMiddleware, invalidateAfterMutations } from './http/catalog-cache-http';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
 import { corsMiddleware } from './http/cors';
 import { graphiqlRoute } from './http/explorer/route';
@@ -43,6 +46,8 @@ export interface RunningServer {
   orm: MikroORM;
   /** SQL statements sent since start (tests and benchmarks read it). */
   statements: StatementCounts;
+  /** Absent when CATALOG_CACHE_MAX_AGE_MS or CATALOG_CACHE_ENTRIES is 0. */
+  catalogCache?: { cache: CatalogCache; listener: CatalogChangeListener };
   close(): Promise<void>;
 }
 
@@ -97,6 +102,13 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
   app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
   const inFlight = new InFlightRequests();
+  // Anonymous catalog answers, dropped on every change to the catalog in any process (LISTEN/NOTIFY).
+  const catalogCache =
+    config.catalogCache.maxAgeMs > 0 && config.catalogCache.maxEntries > 0 ? new CatalogCache(config.catalogCache) : undefined;
+  const catalogChanges = catalogCache
+    ? new CatalogChangeListener(databaseUrl, { changed: () => catalogCache.invalidate(), listening: () => catalogCache.resume(), lost: () => catalogCache.suspend() }, logger)
+    : undefined;
+  await catalogChanges?.start();
   const checkoutRateLimit =
     config.checkoutRateLimit > 0 ? new CheckoutRateLimit(config.checkoutRateLimit, orm.em.getConnection().getKnex()) : undefined;
   const apollo = createApolloServer({
@@ -104,7 +116,12 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     httpServer,
     logger,
     graphql: config.graphql,
-    plugins: [inFlight.plugin(), replicaRouting(), ...(checkoutRateLimit ? [checkoutRateLimit.plugin()] : [])],
+    plugins: [
+      inFlight.plugin(),
+      replicaRouting(),
+      ...(checkoutRateLimit ? [checkoutRateLimit.plugin()] : []),
+      ...(catalogCache ? [invalidateAfterMutations(catalogCache)] : []),
+    ],
   });
   await apollo.start();
   // Every way of paying, behind one interface (payments/payment-provider.ts).
@@ -148,6 +165,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     '/graphql',
     ...corsMiddleware(config.cors),
     express.json({ limit: '1mb' }),
+    ...(catalogCache ? [catalogCacheMiddleware(catalogCache, { manifest: config.graphql.operationManifest, maxTokens: config.graphql.limits.maxTokens })] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         createContext(orm.em.fork(), viewerFromAuthorization(req.headers.authorization, config.jwt), req.log, settings, req.ip),
@@ -196,6 +214,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
       // Stops accepting, lets in-flight requests finish, then closes idle keep-alive sockets.
       await apollo.stop();
       await jobs.stop();
+      await catalogChanges?.stop();
       transport?.close();
       // A request whose client hung up is still running; let it finish with its database.
       if (!(await inFlight.drained(SHUTDOWN_GRACE_MS))) logger.warn('shutting down with requests still running');
@@ -204,7 +223,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
       await embedded?.stop();
     })());
 
-  return { url, orm, statements, close };
+  return { url, orm, statements, catalogCache: catalogCache && catalogChanges && { cache: catalogCache, listener: catalogChanges }, close };
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -13,14 +13,19 @@ const CATALOG_ROOT_FIELDS = new Set(['products', 'product', 'categories', 'shipp
  * that also asks for a cart, an order or `me` reads it all on the primary, so that one
  * answer never mixes a fresh cart with a stale catalog.
  */
-export function readsOnlyCatalog(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+export function readsOnlyCatalog(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  rootFields: ReadonlySet<string> = CATALOG_ROOT_FIELDS,
+): boolean {
   if (operation.operation !== 'query') return false;
+  // Each fragment is looked at once: a walk per path would be exponential in doubling fragments.
   const seen = new Set<string>();
   const only = (selectionSet: SelectionSetNode): boolean =>
     selectionSet.selections.every((selection) => {
       switch (selection.kind) {
         case Kind.FIELD:
-          return CATALOG_ROOT_FIELDS.has(selection.name.value);
+          return rootFields.has(selection.name.value);
         case Kind.INLINE_FRAGMENT:
           return only(selection.selectionSet);
         case Kind.FRAGMENT_SPREAD: {

@@ -62,6 +62,9 @@ export function useTestApp(env: Record<string, string> | (() => Record<string, s
       JWT_SECRET: TEST_JWT_SECRET,
       DEMO_DATA: 'false',
       CHECKOUT_RATE_LIMIT: '0',
+      // Off: most tests arrange rows with SQL and read them back at once, faster than a change
+      // notification travels; test/http/catalog-cache.test.ts turns it on.
+      CATALOG_CACHE_MAX_AGE_MS: '0',
       // Evaluated here, so a test can pass settings known only once its own beforeAll ran.
       ...(typeof env === 'function' ? env() : env),
     });
