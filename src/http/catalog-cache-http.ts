@@ -2,7 +2,7 @@ import { readsOnlyCatalog } from './replica-routing';
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import { operationHash } from '../common/operation-manifest';
 import type { Context } from '../context';
 import type { CatalogCache, CachedAnswer } from './catalog-cache';
