@@ -236,6 +236,11 @@ export class FakeStripe {
     this.healed = new AbortController();
   }
 
+  /** Drops one-shot faults (failNext, delayNext, hangNext) that no request has met yet. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Requests to a path (any method) recorded so far, e.g. to count attempts. */
   requestsTo(path: RegExp, method = 'POST'): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && path.test(r.path));
