@@ -67,18 +67,20 @@ type Op =
 
 interface Scenario {
   stock: number;
-  /** Each step's operations run at once. */
+  /** Faults in force when the buyers first check out, all at once. */
+  opening: Fault[];
+  /** The buyers (with the server each goes to) in the opening rush. */
+  rush: Array<{ buyer: number; via: number }>;
+  /** Then each step's operations run at once. */
   steps: Op[][];
 }
 
 const buyer = fc.integer({ min: 0, max: BUYERS - 1 });
 const via = fc.integer({ min: 0, max: 1 });
+const fault = fc.constantFrom<Fault>('hang-create', 'fail-create', 'delay-create', 'refuse-create', 'hang-cancel', 'hang-cancel', 'heal');
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('checkout' as const), buyer, via }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: fc.constantFrom<Fault>('hang-create', 'fail-create', 'delay-create', 'refuse-create', 'hang-cancel', 'heal') }),
-  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('decline' as const), buyer }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('pay' as const), buyer, delivery: fc.constantFrom('now' as const, 'twice' as const, 'late' as const, 'never' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), buyer, by: fc.constantFrom('customer' as const, 'staff' as const), via }) },
@@ -88,7 +90,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   stock: fc.integer({ min: 1, max: 2 }),
-  steps: fc.array(fc.array(op, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 8 }),
+  opening: fc.array(fault, { maxLength: 2 }),
+  rush: fc.uniqueArray(fc.record({ buyer, via }), { minLength: 1, maxLength: BUYERS, selector: (b) => b.buyer }),
+  steps: fc.array(fc.array(op, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -208,13 +212,13 @@ class Run {
       case 'fault':
         return applyFault(op.fault);
       case 'decline': {
-        const intentId = this.buyers[op.buyer].intentId;
+        const intentId = this.payer(op.buyer)?.intentId;
         const event = intentId && (await fake.failPaymentIntent(intentId, 'Your card was declined.', { deliver: false }).catch(() => undefined));
         if (event) await this.deliver(event);
         return;
       }
       case 'pay': {
-        const intentId = this.buyers[op.buyer].intentId;
+        const intentId = this.payer(op.buyer)?.intentId;
         // Stripe refuses to take money on a PaymentIntent that was canceled or paid already.
         const event = intentId && (await fake.succeedPaymentIntent(intentId, { deliver: false }).catch(() => undefined));
         if (!event) return;
@@ -225,23 +229,23 @@ class Run {
         return;
       }
       case 'cancel': {
-        const orderId = await this.orderOf(op.buyer);
-        if (!orderId) return;
-        const token = op.by === 'customer' ? this.buyers[op.buyer].token : app.staffToken('interleavings-staff');
+        const { orderId, buyer } = (await this.withOrder(op.buyer)) ?? {};
+        if (!orderId || !buyer) return;
+        const token = op.by === 'customer' ? buyer.token : app.staffToken('interleavings-staff');
         const data = await send(serverUrl(op.via), ReliabilityCancelOrderDocument, { orderId, reason: null }, token);
         const answer = data?.cancelOrder.__typename;
         if (answer && answer !== 'CancelOrderSuccess' && answer !== 'OrderNotCancelable') this.unexpected.push(`cancelOrder answered ${answer}`);
         return;
       }
       case 'overdue': {
-        const orderId = await this.orderOf(op.buyer);
+        const orderId = (await this.withOrder(op.buyer))?.orderId;
         if (!orderId) return;
         await app.sql(`update orders set expires_at = now() - interval '1 second' where id = ? and status = 'PENDING_PAYMENT'`, [orderId]);
         await expireOrders(app.server.orm);
         return;
       }
       case 'unstarted': {
-        const orderId = await this.orderOf(op.buyer);
+        const orderId = (await this.withOrder(op.buyer))?.orderId;
         if (!orderId) return;
         await app.sql(`update payment set created_at = created_at - interval '1 hour' where order_id = ?`, [orderId]);
         await expireOrders(app.server.orm);
@@ -276,10 +280,20 @@ class Run {
     }
   }
 
-  /** The buyer's order, as they would find it in their order list. */
-  private async orderOf(index: number): Promise<string | undefined> {
-    const [row] = await app.sql<{ id: string }>(`select id from orders where idempotency_key = ?`, [this.buyers[index].key]);
-    return row?.id;
+  /**
+   * The n-th buyer (modulo) among those who were given a PaymentIntent, so that a generated
+   * payment seldom falls on a buyer with nothing to pay.
+   */
+  private payer(n: number): Buyer | undefined {
+    const payers = this.buyers.filter((b) => b.intentId);
+    return payers[n % payers.length];
+  }
+
+  /** The n-th buyer (modulo) among those with an order, and that order, as they would find it in their order list. */
+  private async withOrder(n: number): Promise<{ buyer: Buyer; orderId: string } | undefined> {
+    const rows = await app.sql<{ id: string; idempotency_key: string }>(`select id, idempotency_key from orders where idempotency_key like ? order by idempotency_key`, [`${this.id}-key-%`]);
+    const row = rows[n % rows.length];
+    return row && { buyer: this.buyers.find((b) => b.key === row.idempotency_key)!, orderId: row.id };
   }
 
   /** Delivers an event like Stripe: to either server, again on anything but a 200. */
@@ -340,6 +354,13 @@ class Run {
         const charge = typeof pi.latest_charge === 'string' ? fake.charges.get(pi.latest_charge) : undefined;
         return { id: pi.id, orderId: pi.metadata.order_id, status: pi.status, amount: pi.amount, refunded: charge?.amount_refunded ?? 0 };
       });
+    for (const order of snapshot.orders) {
+      const rows = snapshot.history.filter((h) => h.order_id === order.id);
+      const path: string[] = [];
+      for (let at: string | null = null, row = rows.find((h) => h.from_status === at); row; at = row.to_status, row = rows.find((h) => h.from_status === at)) path.push(row.to_status);
+      const paid = intents.some((i) => i.orderId === order.id && i.status === 'succeeded');
+      tally(`${path.join(' > ')}${paid ? ' (PaymentIntent succeeded)' : ''}`);
+    }
     const violations = [
       ...this.unexpected,
       ...checkInvariants(snapshot, { initialStock: this.initialStock, deliveredEventIds: this.delivered }),
@@ -355,6 +376,12 @@ class Run {
     for (const refund of refunds) violations.push(`refund ${refund.id} left ${refund.status}: ${refund.last_error}`);
     return violations;
   }
+}
+
+/** How often each order history occurred, printed with PAYMENT_INTERLEAVINGS_STATS=1 to see what the runs reach. */
+const histories = new Map<string, number>();
+function tally(path: string): void {
+  histories.set(path, (histories.get(path) ?? 0) + 1);
 }
 
 async function applyFault(fault: Fault): Promise<void> {
@@ -383,7 +410,7 @@ describe('card payments under random interleavings', () => {
     async () => {
       let runs = 0;
       await fc.assert(
-        fc.asyncProperty(scenario, async ({ stock, steps }) => {
+        fc.asyncProperty(scenario, async ({ stock, opening, rush, steps }) => {
           runs += 1;
           // Every run starts alike: Stripe well, both servers up.
           fake.heal();
@@ -391,6 +418,8 @@ describe('card payments under random interleavings', () => {
           second ??= await startServer(app.config, quiet);
           const run = new Run(`r${runs}-${Math.random().toString(36).slice(2, 8)}`);
           await run.setUp(stock);
+          for (const f of opening) await applyFault(f);
+          await Promise.all(rush.map((b) => run.apply({ kind: 'checkout', ...b })));
           for (const step of steps) await Promise.all(step.map((o) => run.apply(o)));
           await run.settle();
           const violations = await run.violations();
@@ -404,6 +433,7 @@ describe('card payments under random interleavings', () => {
           interruptAfterTimeLimit: 200_000,
         },
       );
+      if (process.env.PAYMENT_INTERLEAVINGS_STATS) console.info([...histories].sort((a, b) => b[1] - a[1]).map(([path, n]) => `${n}\t${path}`).join('\n'));
       expect(runs).toBeGreaterThanOrEqual(1);
     },
     280_000,
