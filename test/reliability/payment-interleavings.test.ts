@@ -2,13 +2,15 @@
  * Payments under random interleavings (issue 10): fast-check generates short sequences of what
  * buyers, staff, Stripe and the operator do to a few card orders on a scarce variant, some of
  * them at once: checkouts and their retries with the same idempotency key, Stripe hanging,
- * refusing, failing or answering late, declines, payments whose webhook arrives at once, twice,
- * late or never, cancellations, expiry, payments never started, and a second server process
- * stopped and started again. After each run everything settles (Stripe heals, every pending
- * order expires, every job runs) and the money must balance:
+ * refusing, failing or answering late (PaymentIntent creates, cancels, refunds), declines,
+ * payments whose webhook arrives at once, twice, late or never, Stripe's own events for its
+ * cancels and refunds, cancellations by the buyer or staff, staff asking Stripe (markOrderPaid),
+ * expiry, payments never started, and a second server process stopped and started again. Then
+ * Stripe heals, each buyer whose order still waits retries once (and must get its one
+ * PaymentIntent), every unpaid order runs out and every job runs, and the money must balance:
  *
- * - every PaymentIntent that succeeded belongs to a PAID order or was refunded in full, and no
- *   PaymentIntent of a dead order can still be paid;
+ * - every PaymentIntent that succeeded belongs to a PAID order or was refunded in full, no order
+ *   has two, and none of a dead order can still be paid;
  * - stock reconciles with the orders, every history is a legal path, no order is left in
  *   PAYMENT_RECEIVED_LATE, no job gave up and no refund is left pending;
  * - every checkout answered for one idempotency key named the same order.
@@ -19,7 +21,8 @@
  *
  * Each run uses a fresh product, and its checks read only that product's orders. A failure
  * prints fast-check's seed and path; replay it with PAYMENT_INTERLEAVINGS_SEED=<seed>
- * PAYMENT_INTERLEAVINGS_PATH=<path>. PAYMENT_INTERLEAVINGS_RUNS=<n> runs more cases.
+ * PAYMENT_INTERLEAVINGS_PATH=<path>. PAYMENT_INTERLEAVINGS_RUNS=<n> runs more cases;
+ * PAYMENT_INTERLEAVINGS_STATS=1 prints the order histories reached and each run's timings.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import fc from 'fast-check';
@@ -30,7 +33,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireOrders } from '../../src/orders/order-jobs';
 import { startServer, type RunningServer } from '../../src/server';
-import { ReliabilityCancelOrderDocument } from '../generated/graphql';
+import { MarkOrderPaidDocument, ReliabilityCancelOrderDocument } from '../generated/graphql';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
 import { Checkout, checkoutVariables, createShippingMethods } from '../support/checkout-fixtures';
@@ -44,26 +47,31 @@ const BUYERS = 3;
 const NUM_RUNS = Number(process.env.PAYMENT_INTERLEAVINGS_RUNS) || 20;
 const PAYMENT_INTENTS = { method: 'POST', path: /^\/v1\/payment_intents$/ };
 const CANCELS = { method: 'POST', path: /^\/v1\/payment_intents\/[^/]+\/cancel$/ };
+const REFUNDS = { method: 'POST', path: /^\/v1\/refunds$/ };
 
 // ---------------------------------------------------------------------------------------------
 // What can happen, as data (fast-check prints a failing sequence of these).
 
-type Fault = 'hang-create' | 'fail-create' | 'delay-create' | 'refuse-create' | 'hang-cancel' | 'heal';
+type Fault = 'hang-create' | 'fail-create' | 'delay-create' | 'refuse-create' | 'hang-cancel' | 'fail-refund' | 'hang-refund' | 'heal';
 type Op =
   /** Buyer places their card checkout, or retries it: always the same body and idempotency key. */
   | { kind: 'checkout'; buyer: number; via: number }
-  /** One-shot faults hit the next matching Stripe call; refuse-create and hang-cancel last until heal. */
+  /** One-shot faults hit the next matching Stripe call; refuse-create and the hangs of cancels and refunds last until heal. */
   | { kind: 'fault'; fault: Fault }
   | { kind: 'decline'; buyer: number }
   /** The buyer pays the PaymentIntent they were given; Stripe's webhook arrives now, twice, after the run, or never. */
   | { kind: 'pay'; buyer: number; delivery: 'now' | 'twice' | 'late' | 'never' }
   | { kind: 'cancel'; buyer: number; by: 'customer' | 'staff'; via: number }
+  /** Staff ask Stripe whether the order is paid (markOrderPaid). */
+  | { kind: 'mark-paid'; buyer: number; via: number }
   /** The order's time runs out and the expiry job runs. */
   | { kind: 'overdue'; buyer: number }
   /** The order's payment is older than the grace for a start that never happened, and the expiry job runs. */
   | { kind: 'unstarted'; buyer: number }
   /** The second server goes down (in-flight requests finish) or comes back up. */
-  | { kind: 'restart' };
+  | { kind: 'restart' }
+  /** Stripe sends the events its API calls raised (cancels, refunds) so far. */
+  | { kind: 'stripe-sends' };
 
 interface Scenario {
   stock: number;
@@ -77,16 +85,18 @@ interface Scenario {
 
 const buyer = fc.integer({ min: 0, max: BUYERS - 1 });
 const via = fc.integer({ min: 0, max: 1 });
-const fault = fc.constantFrom<Fault>('hang-create', 'fail-create', 'delay-create', 'refuse-create', 'hang-cancel', 'hang-cancel', 'heal');
+const fault = fc.constantFrom<Fault>('hang-create', 'fail-create', 'delay-create', 'refuse-create', 'hang-cancel', 'hang-cancel', 'fail-refund', 'hang-refund', 'heal');
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('checkout' as const), buyer, via }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('decline' as const), buyer }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('pay' as const), buyer, delivery: fc.constantFrom('now' as const, 'twice' as const, 'late' as const, 'never' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), buyer, by: fc.constantFrom('customer' as const, 'staff' as const), via }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('mark-paid' as const), buyer, via }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('overdue' as const), buyer }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unstarted' as const), buyer }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stripe-sends' as const) }) },
 );
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   stock: fc.integer({ min: 1, max: 2 }),
@@ -152,9 +162,11 @@ async function runAllJobs(): Promise<void> {
       `select count(*)::int as n from graphile_worker.jobs where attempts < max_attempts and task_identifier <> 'send_notification'`,
     );
     if (n === 0) return;
+    // Rescheduling does not wake the workers as adding a job does; the notification does.
     await app.sql(
-      `select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs
-          where attempts < max_attempts and locked_at is null and run_at > now() and task_identifier <> 'send_notification'), run_at => now())`,
+      `with due as (select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs
+          where attempts < max_attempts and locked_at is null and run_at > now() and task_identifier <> 'send_notification'), run_at => now()))
+       select pg_notify('jobs:insert', json_build_object('count', (select count(*) from due))::text)`,
     );
     await app.jobsDone();
   }
@@ -208,7 +220,13 @@ class Run {
   async apply(op: Op): Promise<void> {
     switch (op.kind) {
       case 'checkout':
-        return this.checkout(op.buyer, op.via);
+        await this.checkout(op.buyer, op.via);
+        return;
+      case 'stripe-sends': {
+        const orderIds = new Set((await app.sql<{ id: string }>(`select order_id as id from order_line where variant_id = ?`, [this.variantId])).map((r) => r.id));
+        await Promise.all(this.undeliveredProviderEvents(orderIds).map((event) => this.deliver(event)));
+        return;
+      }
       case 'fault':
         return applyFault(op.fault);
       case 'decline': {
@@ -237,6 +255,14 @@ class Run {
         if (answer && answer !== 'CancelOrderSuccess' && answer !== 'OrderNotCancelable') this.unexpected.push(`cancelOrder answered ${answer}`);
         return;
       }
+      case 'mark-paid': {
+        const orderId = (await this.withOrder(op.buyer))?.orderId;
+        if (!orderId) return;
+        const data = await send(serverUrl(op.via), MarkOrderPaidDocument, { orderId }, app.staffToken('interleavings-staff'));
+        const answer = data?.markOrderPaid.__typename;
+        if (answer && !['MarkOrderPaidSuccess', 'OrderAlreadyPaid', 'OrderNotPayable', 'PaymentNotCompleted'].includes(answer)) this.unexpected.push(`markOrderPaid answered ${answer}`);
+        return;
+      }
       case 'overdue': {
         const orderId = (await this.withOrder(op.buyer))?.orderId;
         if (!orderId) return;
@@ -262,11 +288,12 @@ class Run {
     }
   }
 
-  private async checkout(index: number, preferSecond: number): Promise<void> {
+  /** Returns what the buyer was answered (undefined: no answer), after noting what they learnt. */
+  private async checkout(index: number, preferSecond: number): Promise<{ typename: string; orderId?: string; clientSecret?: string | null } | undefined> {
     const buyer = this.buyers[index];
     const variables = checkoutVariables({ items: [{ variantId: this.variantId, quantity: 1 }], payment: { method: 'CARD' }, idempotencyKey: buyer.key });
     const data = await send(serverUrl(preferSecond), Checkout, variables, buyer.token);
-    if (!data) return;
+    if (!data) return undefined;
     const answer = data.checkout;
     if (answer.__typename === 'CheckoutSuccess') {
       buyer.answeredOrders.add(answer.order.id);
@@ -275,9 +302,12 @@ class Run {
         if (!intent) this.unexpected.push(`checkout answered a client secret Stripe never issued: ${answer.clientSecret}`);
         else buyer.intentId = intent.id;
       }
-    } else if (answer.__typename !== 'PaymentProviderError' && answer.__typename !== 'InsufficientStock') {
+      return { typename: answer.__typename, orderId: answer.order.id, clientSecret: answer.clientSecret };
+    }
+    if (answer.__typename !== 'PaymentProviderError' && answer.__typename !== 'InsufficientStock') {
       this.unexpected.push(`checkout answered ${answer.__typename}: ${'message' in answer ? answer.message : ''}`);
     }
+    return { typename: answer.__typename };
   }
 
   /**
@@ -323,6 +353,15 @@ class Run {
   async settle(): Promise<void> {
     fake.heal();
     fake.clearFaults();
+    // Once Stripe is back, a retry with the same key starts (or resumes) the order's one payment.
+    for (const [index, buyer] of this.buyers.entries()) {
+      const [pending] = await app.sql<{ id: string }>(`select id from orders where idempotency_key = ? and status = 'PENDING_PAYMENT'`, [buyer.key]);
+      if (!pending) continue;
+      const answer = await this.checkout(index, 0);
+      if (answer?.typename !== 'CheckoutSuccess' || answer.orderId !== pending.id || !answer.clientSecret) {
+        this.unexpected.push(`buyer ${index}'s retry once Stripe was back was answered ${JSON.stringify(answer)} for pending order ${pending.id}`);
+      }
+    }
     for (const event of this.late.splice(0)) await this.deliver(event);
     for (let round = 0; round < 5; round += 1) {
       await app.sql(
@@ -397,6 +436,10 @@ async function applyFault(fault: Fault): Promise<void> {
       return fake.breakEndpoint(PAYMENT_INTENTS, { kind: 'refuse' });
     case 'hang-cancel':
       return fake.breakEndpoint(CANCELS, { kind: 'hang' });
+    case 'fail-refund':
+      return fake.failNext(REFUNDS, { status: 500, error: { type: 'api_error', message: 'Stripe is having a bad day' } });
+    case 'hang-refund':
+      return fake.breakEndpoint(REFUNDS, { kind: 'hang' });
     case 'heal':
       return fake.heal();
   }
@@ -417,12 +460,17 @@ describe('card payments under random interleavings', () => {
           fake.clearFaults();
           second ??= await startServer(app.config, quiet);
           const run = new Run(`r${runs}-${Math.random().toString(36).slice(2, 8)}`);
+          const t0 = Date.now();
           await run.setUp(stock);
+          const t1 = Date.now();
           for (const f of opening) await applyFault(f);
           await Promise.all(rush.map((b) => run.apply({ kind: 'checkout', ...b })));
           for (const step of steps) await Promise.all(step.map((o) => run.apply(o)));
+          const t2 = Date.now();
           await run.settle();
+          const t3 = Date.now();
           const violations = await run.violations();
+          if (process.env.PAYMENT_INTERLEAVINGS_STATS) console.info(`setup ${t1 - t0} ops ${t2 - t1} settle ${t3 - t2} check ${Date.now() - t3}`);
           if (violations.length > 0) throw new Error(`${violations.length} violations:\n${violations.join('\n')}`);
         }),
         {
