@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrderStatus } from '../../src/orders/order.entity';
 import { PaymentStatus } from '../../src/payments/payment.entity';
-import { checkInvariants, type Snapshot } from './invariants';
+import { checkInvariants, checkPaymentIntents, scopeSnapshot, type ProviderIntent, type Snapshot } from './invariants';
 
 // The checker the two-process test relies on, shown to catch what it claims to catch.
 
@@ -98,4 +98,54 @@ describe('checkInvariants', () => {
   it('reports an event recorded that was never delivered', () => {
     expect(check(consistent(), [])).toEqual(expect.arrayContaining([expect.stringMatching(/stripe event evt_paid recorded but never delivered/)]));
   });
+});
+
+describe('checkPaymentIntents', () => {
+  /** The paid card order's PaymentIntent, as Stripe holds it. */
+  const paidIntent = (): ProviderIntent => ({ id: 'pi_paid', orderId: 'paid', status: 'succeeded', amount: 1000, refunded: 0 });
+
+  it('accepts a paid order holding its one succeeded PaymentIntent, and a canceled one for a dead order', () => {
+    expect(checkPaymentIntents(consistent(), [paidIntent(), { id: 'pi_x', orderId: 'expired', status: 'canceled', amount: 1000, refunded: 0 }])).toEqual([]);
+  });
+
+  it('accepts money refunded in full for an order that is not paid', () => {
+    expect(checkPaymentIntents(consistent(), [paidIntent(), { id: 'pi_late', orderId: 'canceled', status: 'succeeded', amount: 1000, refunded: 1000 }])).toEqual([]);
+  });
+
+  it.each<[string, (s: Snapshot, intents: ProviderIntent[]) => void, RegExp]>([
+    ['money kept for a canceled order', (_, i) => i.push({ id: 'pi_late', orderId: 'canceled', status: 'succeeded', amount: 1000, refunded: 999 }), /pi_late .* money kept for an order that is not paid/],
+    ['money kept on a PaymentIntent the paid order does not record', (_, i) => i.push({ id: 'pi_other', orderId: 'paid', status: 'succeeded', amount: 1000, refunded: 0 }), /pi_other .* order's succeeded payment is \[pi_paid SUCCEEDED\]/],
+    ['a dead order whose PaymentIntent can still be paid', (_, i) => i.push({ id: 'pi_open', orderId: 'expired', status: 'requires_payment_method', amount: 1000, refunded: 0 }), /pi_open .* can still be paid/],
+    ['a paid card order without a succeeded PaymentIntent', (_, i) => (i[0].status = 'canceled'), /order paid is PAID but none of its PaymentIntents succeeded/],
+    ['two PaymentIntents for one order', (_, i) => i.push({ id: 'pi_2', orderId: 'paid', status: 'canceled', amount: 1000, refunded: 0 }), /order paid has 2 PaymentIntents/],
+  ])('reports %s', (_, corrupt, message) => {
+    const snapshot = consistent();
+    const intents = [paidIntent()];
+    corrupt(snapshot, intents);
+    expect(checkPaymentIntents(snapshot, intents)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+});
+
+describe('scopeSnapshot', () => {
+  it("keeps only the orders on the given variants, with their rows, and counts their overdue ones", () => {
+    const snapshot = { ...consistent(), readAt: new Date('2030-01-01T00:00:00Z') };
+    snapshot.orders[1].expires_at = new Date('2029-12-31T23:59:00Z');
+    const scoped = scopeSnapshot(snapshot, new Set([V2]));
+    expect(scoped.orders.map((o) => o.id).sort()).toEqual(['canceled', 'pending']);
+    expect(scoped.variants.map((v) => v.id)).toEqual([V2]);
+    expect(new Set(scoped.payments.map((p) => p.order_id))).toEqual(new Set(['canceled', 'pending']));
+    expect(scoped.events).toEqual([]);
+    expect(scoped.overduePending).toBe(1);
+    expect(checkInvariants(scoped, { initialStock, deliveredEventIds: new Set() })).toEqual([expect.stringMatching(/1 overdue PENDING_PAYMENT/)]);
+  });
+});
+
+it('accepts a card payment without a PaymentIntent only when its order died before one was started', () => {
+  const snapshot = consistent();
+  snapshot.orders[2].payment_method = 'CARD';
+  snapshot.payments[2].method = 'CARD';
+  snapshot.payments[2].provider_reference = null;
+  expect(check(snapshot)).toEqual([]);
+  snapshot.payments[0].provider_reference = null;
+  expect(check(snapshot)).toEqual([expect.stringMatching(/card payment pay-paid has no PaymentIntent reference/)]);
 });

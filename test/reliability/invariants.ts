@@ -22,6 +22,8 @@ export interface Snapshot {
   events: Array<{ id: string; type: string; outcome: string; order_id: string | null }>;
   /** PENDING_PAYMENT orders past their expiry, by the database's clock. */
   overduePending: number;
+  /** The database's clock when the snapshot was read. */
+  readAt?: Date;
 }
 
 /** Reads every table the invariants need inside one REPEATABLE READ transaction. */
@@ -38,6 +40,7 @@ export async function readSnapshot(pool: pg.Pool): Promise<Snapshot> {
       payments: await rows('select id, order_id, method, status, amount_minor, currency, provider_reference, confirmed_at from payment'),
       events: await rows('select id, type, outcome, order_id from provider_event'),
       overduePending: (await rows<{ n: number }>(`select count(*)::int as n from orders where status = 'PENDING_PAYMENT' and expires_at <= now()`))[0].n,
+      readAt: (await rows<{ now: Date }>('select now()'))[0].now,
     };
     await client.query('commit');
     return snapshot;
@@ -150,7 +153,11 @@ export function checkInvariants(snapshot: Snapshot, expected: { initialStock: Re
       if (p.amount_minor !== order.total_minor || p.currency !== order.currency) violations.push(`${describe()}: payment ${p.id} is for ${p.amount_minor} ${p.currency}, order total ${order.total_minor} ${order.currency}`);
       if (p.method !== order.payment_method) violations.push(`${describe()}: payment ${p.id} method ${p.method}`);
       if (p.status === PaymentStatus.SUCCEEDED && !p.confirmed_at) violations.push(`${describe()}: succeeded payment ${p.id} has no confirmed_at`);
-      if (p.method === 'CARD' && !p.provider_reference) violations.push(`${describe()}: card payment ${p.id} has no PaymentIntent reference`);
+      // A card payment whose order died before its PaymentIntent could be started (a crash, Stripe
+      // down) never got one recorded; any other card payment must have one.
+      if (p.method === 'CARD' && !p.provider_reference && p.status !== PaymentStatus.CANCELED) {
+        violations.push(`${describe()}: card payment ${p.id} has no PaymentIntent reference`);
+      }
     }
   }
 
@@ -164,6 +171,80 @@ export function checkInvariants(snapshot: Snapshot, expected: { initialStock: Re
   if (snapshot.overduePending > 0) violations.push(`${snapshot.overduePending} overdue PENDING_PAYMENT orders remain`);
   for (const order of snapshot.orders) {
     if (order.status === OrderStatus.PAYMENT_RECEIVED_LATE) violations.push(`order ${order.id} is left in PAYMENT_RECEIVED_LATE`);
+  }
+  return violations;
+}
+
+/**
+ * The part of a snapshot about some variants: their orders and everything hanging off them, so
+ * that one test run's data can be checked on a database that other runs also wrote to.
+ */
+export function scopeSnapshot(snapshot: Snapshot, variantIds: ReadonlySet<string>): Snapshot {
+  const orderIds = new Set(snapshot.lines.filter((l) => variantIds.has(l.variant_id)).map((l) => l.order_id));
+  const orders = snapshot.orders.filter((o) => orderIds.has(o.id));
+  const readAt = snapshot.readAt;
+  if (!readAt) throw new Error('scopeSnapshot needs a snapshot read by readSnapshot (readAt)');
+  return {
+    variants: snapshot.variants.filter((v) => variantIds.has(v.id)),
+    orders,
+    lines: snapshot.lines.filter((l) => orderIds.has(l.order_id)),
+    history: snapshot.history.filter((h) => orderIds.has(h.order_id)),
+    payments: snapshot.payments.filter((p) => orderIds.has(p.order_id)),
+    events: snapshot.events.filter((e) => e.order_id !== null && orderIds.has(e.order_id)),
+    overduePending: orders.filter((o) => o.status === OrderStatus.PENDING_PAYMENT && o.expires_at !== null && o.expires_at <= readAt).length,
+    readAt,
+  };
+}
+
+/** A PaymentIntent as the provider (the Stripe fake) sees it, in the provider's amounts. */
+export interface ProviderIntent {
+  id: string;
+  /** `metadata.order_id`. */
+  orderId: string | undefined;
+  status: string;
+  amount: number;
+  /** What its charge has had refunded; 0 without a charge. */
+  refunded: number;
+}
+
+/** Statuses that keep a payment's money: the order was paid and not (fully) refunded. */
+const KEEPS_MONEY: ReadonlySet<OrderStatus> = new Set([OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]);
+/** Stripe statuses in which a buyer can still pay a PaymentIntent. */
+const PAYABLE_INTENT: ReadonlySet<string> = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing']);
+
+/**
+ * Money at the provider against orders in the database: every PaymentIntent that succeeded
+ * belongs to a paid order (as that order's recorded payment) or was refunded in full; every paid
+ * card order has exactly that one; a PaymentIntent can still be paid only while its order waits
+ * for payment; and no order has two.
+ */
+export function checkPaymentIntents(snapshot: Snapshot, intents: readonly ProviderIntent[]): string[] {
+  const violations: string[] = [];
+  const orders = new Map(snapshot.orders.map((o) => [o.id, o]));
+  const paymentsOf = groupBy(snapshot.payments, (p) => p.order_id);
+  const intentsOf = groupBy(
+    intents.filter((i) => i.orderId !== undefined && orders.has(i.orderId)),
+    (i) => i.orderId!,
+  );
+  for (const intent of intents) {
+    const order = intent.orderId === undefined ? undefined : orders.get(intent.orderId);
+    if (!order) continue;
+    const describe = `PaymentIntent ${intent.id} (${intent.status}, refunded ${intent.refunded} of ${intent.amount}) of order ${order.id} (${order.status})`;
+    if (intent.status === 'succeeded' && intent.refunded < intent.amount) {
+      const recorded = (paymentsOf.get(order.id) ?? []).find((p) => p.provider_reference === intent.id);
+      if (!KEEPS_MONEY.has(order.status)) violations.push(`${describe}: money kept for an order that is not paid`);
+      else if (!recorded || recorded.status !== PaymentStatus.SUCCEEDED) {
+        violations.push(`${describe}: money kept but the order's succeeded payment is [${(paymentsOf.get(order.id) ?? []).map((p) => `${p.provider_reference} ${p.status}`).join(', ')}]`);
+      }
+    }
+    if (PAYABLE_INTENT.has(intent.status) && order.status !== OrderStatus.PENDING_PAYMENT) violations.push(`${describe}: can still be paid`);
+  }
+  for (const order of snapshot.orders) {
+    const mine = intentsOf.get(order.id) ?? [];
+    if (mine.length > 1) violations.push(`order ${order.id} has ${mine.length} PaymentIntents: ${mine.map((i) => `${i.id} ${i.status}`).join(', ')}`);
+    if (order.payment_method === 'CARD' && KEEPS_MONEY.has(order.status) && !mine.some((i) => i.status === 'succeeded')) {
+      violations.push(`order ${order.id} is ${order.status} but none of its PaymentIntents succeeded`);
+    }
   }
   return violations;
 }

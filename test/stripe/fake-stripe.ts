@@ -236,6 +236,11 @@ export class FakeStripe {
     this.healed = new AbortController();
   }
 
+  /** Drops one-shot faults (failNext, delayNext, hangNext) that no request has met yet. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Requests to a path (any method) recorded so far, e.g. to count attempts. */
   requestsTo(path: RegExp, method = 'POST'): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && path.test(r.path));
@@ -359,8 +364,14 @@ export class FakeStripe {
         const healed = this.healed.signal;
         await new Promise<void>((resolve) => {
           if (healed.aborted || this.closing.signal.aborted) return resolve();
-          healed.addEventListener('abort', () => resolve(), { once: true });
-          this.closing.signal.addEventListener('abort', () => resolve(), { once: true });
+          // Removed from both signals once either fires: the closing one lives as long as the fake.
+          const done = () => {
+            healed.removeEventListener('abort', done);
+            this.closing.signal.removeEventListener('abort', done);
+            resolve();
+          };
+          healed.addEventListener('abort', done, { once: true });
+          this.closing.signal.addEventListener('abort', done, { once: true });
         });
         req.socket.destroy();
         return;
