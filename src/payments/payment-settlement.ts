@@ -79,6 +79,8 @@ export class PaymentSettlement {
     const refused = refusalOf(reported, payment, order);
     if (refused) return `refused: ${refused}`;
     if (payment.status === PaymentStatus.SUCCEEDED || payment.status === PaymentStatus.REFUNDED) return `ignored: payment already ${payment.status}`;
+    // A payment whose start answer was lost has no reference yet; a refund needs it.
+    if (!payment.providerReference && reported.paymentIntentId) payment.providerReference = reported.paymentIntentId;
     const decision = afterPaymentSucceeded(order.status, needsStockCheck(order.status) && (await PaymentSettlement.inStock(tx, order)));
     if (!decision) return `ignored: order already ${order.status}`;
     await OrderLifecycle.move(tx, order, decision.to, { actor, reason: `${reason}: ${decision.reason}`, payment: { id: payment.id } });
