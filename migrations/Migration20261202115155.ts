@@ -37,9 +37,10 @@ export class Migration20261202115155 extends Migration {
     this.addSql(`alter table "payment" add constraint "payment_status_check" check("status" in ('PENDING', 'DECLINED', 'SUCCEEDED', 'FAILED', 'CANCELED', 'REFUNDED'));`);
     this.addSql(`create index "payment_unstarted_index" on "payment" ("created_at") where "provider_reference" is null and "status" = 'PENDING';`);
 
-    // Work the old code left for people or loops, handed to the job queue (whose schema the
-    // server migrates first; a database migrated without it keeps these rows as they are):
-    // late payments waiting for staff are refunded, and unsent emails get their job.
+    // Emails claimed by the old dispatcher loop go back to the outbox for the dispatch job.
+    this.addSql(`update "notification" set "status" = 'PENDING' where "status" = 'SENDING';`);
+    // Late payments the old code left waiting for staff are refunded by the job queue (whose
+    // schema the server migrates first; a database migrated without it keeps them as they are).
     this.addSql(`do $$
       begin
         if exists (select 1 from pg_namespace where nspname = 'graphile_worker') then
@@ -50,8 +51,6 @@ export class Migration20261202115155 extends Migration {
           perform graphile_worker.add_job('refund_payment', json_build_object('refundId', r."id", 'orderId', r."order_id"), max_attempts => 20)
              from "refund" r join "orders" o on o."id" = r."order_id"
             where o."status" = 'PAYMENT_RECEIVED_LATE' and r."status" = 'PENDING';
-          perform graphile_worker.add_job('send_notification', json_build_object('notificationId', "id", 'orderId', "order_id"), max_attempts => 10, priority => 2)
-             from "notification" where "status" in ('PENDING', 'SENDING');
         end if;
       end $$;`);
   }

@@ -174,14 +174,14 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
   );
   app.use(notFound, lastResortErrors);
 
-  // Order emails are written to the outbox at checkout with a job each; without SMTP_URL no
-  // process takes those jobs, and they wait in the queue.
+  // Order emails are written to the outbox at checkout; the dispatch job sends them, and
+  // without SMTP_URL they wait there.
   const transport = config.mail.smtpUrl ? createTransport(config.mail.smtpUrl) : undefined;
   if (!transport) logger.info('SMTP_URL is not set: order confirmation emails wait in the outbox');
   const tasks: Record<string, JobDefinition> = {
     ...orderJobs(orm, logger),
     ...paymentJobs(orm, providers),
-    ...(transport ? notificationJobs(orm, transport, config.mail.from) : {}),
+    ...notificationJobs(orm, transport, config.mail.from),
   };
   const jobs = await startJobQueue({
     pool: jobPool,

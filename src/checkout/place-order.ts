@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { customerUpsertParams, customerUpsertSql } from '../auth/customer.service';
 import { queryPrepared } from '../db/prepared';
-import { JOB_SCHEMA } from '../jobs/job-queue';
-import { TASKS } from '../jobs/tasks';
 import { isSignedIn, type Viewer } from '../auth/viewer';
 import type { Order, OrderLine, OrderStatusChange } from '../orders/order.entity';
 import type { Payment } from '../payments/payment.entity';
@@ -75,17 +73,11 @@ const placeOrderStatement = (withCustomer: boolean) => `with wanted as (
      , payment_row as (${insert('payment', PAYMENT_COLUMNS)})
      , history_row as (${insert('order_status_change', HISTORY_COLUMNS)})
      , email_row as (${insert('notification', EMAIL_COLUMNS)})
-     , email_job as (
-       select ${JOB_SCHEMA}.add_job('${TASKS.sendNotification.name}', json_build_object('notificationId', ?::uuid, 'orderId', ?::uuid),
-                                    max_attempts => ${TASKS.sendNotification.maxAttempts}, priority => ${TASKS.sendNotification.priority})
-        where (select ok from go)
-     )
      , line_rows as (
        insert into order_line (${LINE_COLUMNS.join(', ')})
        select ${LINE_COLUMNS.join(', ')} from json_populate_recordset(null::order_line, ?::json) where (select ok from go)
      )
-     -- Referencing email_job makes it run: a plain select in a WITH runs only when read.
-     select (select ok from go) as placed, (select json_agg(short) from short) as short, (select count(*) from email_job) as jobs`;
+     select (select ok from go) as placed, (select json_agg(short) from short) as short`;
 const PLACE_ORDER_FOR_GUEST = placeOrderStatement(false);
 const PLACE_ORDER_FOR_CUSTOMER = placeOrderStatement(true);
 
@@ -101,8 +93,8 @@ const PLACE_ORDER_FOR_CUSTOMER = placeOrderStatement(true);
  * - A cart checkout closes the cart in the same statement; a cart closed by a concurrent
  *   checkout writes nothing.
  * - Only when nothing is short (and the cart was closed) does it reserve the stock and insert the
- *   customer, the order, its payment, first status change, lines and confirmation email, and add
- *   the job that sends that email (graphile_worker.add_job, in this same statement).
+ *   customer, the order, its payment, first status change, lines and confirmation email (an
+ *   outbox row: the recurring dispatch job gives it its send job, see notification-jobs.ts).
  *
  * `reserved` sets both stock counts from the locked rows rather than from the row being updated:
  * that one is the version the statement started with, and PostgreSQL checks CHECK constraints on
@@ -210,8 +202,6 @@ export async function placeOrderRows(em: EntityManager, rows: OrderRows): Promis
       json(paymentRow),
       json(historyRow),
       json(emailRow),
-      emailRow.id,
-      order.id,
       json(lineRows),
     ],
   );

@@ -12,9 +12,14 @@ export const TASKS = {
   refundPayment: { name: 'refund_payment', maxAttempts: 20, priority: 0 },
   /** Send an email from the outbox. */
   sendNotification: { name: 'send_notification', maxAttempts: 10, priority: 2 },
+  /** Give every new outbox email its send job, in one batch (crontab, every minute). */
+  dispatchNotifications: { name: 'dispatch_notifications', maxAttempts: 1, priority: 2 },
   /** Expire overdue orders and orders whose online payment never started (crontab, every minute). */
   expireOrders: { name: 'expire_orders', maxAttempts: 1, priority: 0 },
 } as const satisfies Record<string, JobSpec & { name: string }>;
 
 /** graphile-worker crontab: recurring jobs, run once per schedule however many processes run. */
-export const CRONTAB = `* * * * * ${TASKS.expireOrders.name} ?max=1&priority=0`;
+export const CRONTAB = [
+  `* * * * * ${TASKS.expireOrders.name} ?max=1&priority=0`,
+  `* * * * * ${TASKS.dispatchNotifications.name} ?max=1&priority=2`,
+].join('\n');

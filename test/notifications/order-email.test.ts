@@ -55,6 +55,9 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, t
 const outbox = (orderId: string) =>
   app.server.orm.em.getConnection().execute('select status, attempts, last_error, recipient from notification where order_id = ?', [orderId]);
 
+/** What the crontab does each minute: give new outbox emails their send jobs. */
+const dispatch = () => app.server.orm.em.getConnection().execute(`select graphile_worker.add_job('dispatch_notifications')`);
+
 describe('the order confirmation email', () => {
   let variantId: string;
   beforeAll(async () => {
@@ -69,6 +72,7 @@ describe('the order confirmation email', () => {
       checkoutVariables({ items: [{ variantId, quantity: 2 }], buyer: { name: 'Ada', email: 'ada@example.com' }, notes: 'Leave at the door' }),
     );
     if (checkout.__typename !== 'CheckoutSuccess') throw new Error(checkout.__typename);
+    await dispatch();
     const mail = await waitFor(() => received.find((m) => m.to.includes('ada@example.com')));
     expect(mail.raw).toContain(`Subject: Your order ${checkout.order.orderNumber}`);
     expect(mail.raw).toContain('From: Test Shop <orders@shop.test>');
@@ -86,6 +90,7 @@ describe('the order confirmation email', () => {
   it('is retried when the mail server refuses it for now', async () => {
     const { checkout } = await app.query(Checkout, checkoutVariables({ items: [{ variantId, quantity: 1 }], buyer: { name: 'Flo', email: 'flaky@example.com' } }));
     if (checkout.__typename !== 'CheckoutSuccess') throw new Error(checkout.__typename);
+    await dispatch();
     await waitFor(() => received.find((m) => m.to.includes('flaky@example.com')));
     const [row] = await waitFor(async () => {
       const rows = await outbox(checkout.order.id);

@@ -7,12 +7,12 @@ import { Checkout, checkoutVariables, createShippingMethods, stockOf } from '../
 const app = useTestApp();
 
 describe('the background expiry job', () => {
-  it('is a recurring job of the queue, scheduled every minute', async () => {
+  it('is a recurring job of the queue, scheduled every minute, beside the email dispatch', async () => {
     const crontabs = await waitFor(async () => {
-      const rows = await app.sql<{ identifier: string }>('select identifier from graphile_worker._private_known_crontabs');
-      return rows.length > 0 && rows;
+      const rows = await app.sql<{ identifier: string }>('select identifier from graphile_worker._private_known_crontabs order by identifier');
+      return rows.length > 1 && rows;
     }, 'the crontab to be registered');
-    expect(crontabs.map((c) => c.identifier)).toEqual([TASKS.expireOrders.name]);
+    expect(crontabs.map((c) => c.identifier)).toEqual([TASKS.dispatchNotifications.name, TASKS.expireOrders.name]);
   });
 
   it('expires an overdue unpaid order without anyone reading it, and gives its stock back', async () => {

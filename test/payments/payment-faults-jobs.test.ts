@@ -177,6 +177,8 @@ describe('an email the mail server does not take', () => {
     const token = app.customerToken('mail-buyer');
     const checkout = await placed('MANUAL_TRANSFER', { token, email: 'mail-buyer@example.com' });
     const [notification] = await app.sql<{ id: string }>(`select id from notification where order_id = ?`, [checkout.order.id]);
+    // What the crontab's dispatch does each minute: give the new email its send job.
+    await app.sql(`select graphile_worker.add_job('dispatch_notifications')`);
 
     // One statement: the job waiting for its retry and the email row as its attempt left it.
     const first = await waitFor(async () => {
@@ -190,7 +192,8 @@ describe('an email the mail server does not take', () => {
       );
       return row;
     }, 'the first attempt to fail');
-    expect(first).toMatchObject({ attempts: 1, backed_off: true, status: 'PENDING', sent_attempts: 1 });
+    // SENDING while its job waits to retry, so the dispatch never gives it a second job.
+    expect(first).toMatchObject({ attempts: 1, backed_off: true, status: 'SENDING', sent_attempts: 1 });
     expect(first.last_error).toMatch(/ECONNREFUSED/);
     const [{ n: failed }] = await app.sql<{ n: number }>(`select count(*)::int as n from notification where status = 'FAILED'`);
     expect(failed).toBe(0);
