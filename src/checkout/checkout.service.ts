@@ -12,6 +12,7 @@ import { MAX_LINE_QUANTITY, variantLabel } from '../catalog/variant-label';
 import { quantitiesByVariant, readVariants, type LockedVariant } from '../catalog/stock';
 import { InvalidInput, UnsupportedCurrency } from '../common/common.errors';
 import { isUuid } from '../common/ids';
+import { LIST_LIMITS, STRING_LIMITS } from '../common/input-limits';
 import { isSaleCurrency, MAX_AMOUNT_MINOR } from '../common/money';
 import { newEntity } from '../db/base.entity';
 import { Order, OrderLine, OrderStatus, OrderStatusChange, type AddressSnapshot, type BuyerSnapshot } from '../orders/order.entity';
@@ -115,8 +116,9 @@ export const randomOrderNumber: OrderNumberSource = (now) => {
 };
 
 export const ORDER_NUMBER_ATTEMPTS = 5;
-const MAX_LINES = 100;
-const MAX_NOTES = 1000;
+// The same limits the input guard enforces (common/input-limits.ts), for calls that skip GraphQL.
+const MAX_LINES = LIST_LIMITS['CheckoutInput.items'];
+const MAX_NOTES = STRING_LIMITS['CheckoutInput.notes'];
 
 /**
  * Turns items or a cart into an order, atomically: validate, price from the database, then
