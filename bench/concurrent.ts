@@ -3,7 +3,7 @@ import type { LoadResult } from './http-load';
 
 /**
  * The baseline's load generator: `clients` loops, each awaiting its previous call before the
- * next one, like an autocannon connection, until `amount` calls have been made in all.
+ * next one, like a load generator's connection, until `amount` calls have been made in all.
  */
 export async function runConcurrently(options: {
   clients: number;

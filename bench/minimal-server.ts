@@ -7,7 +7,7 @@ import { sqlCheckout, sqlProductsPage } from './sql-baseline';
 /**
  * The least a server can do for the two hot cases: node:http, the baseline's SQL through `pg`
  * (sql-baseline.ts) and JSON.stringify; no Express, GraphQL, ORM or JWT. It runs on the
- * bench's main thread like the API and takes its load from the same autocannon worker, so the
+ * bench's main thread like the API and takes its load from the same load generator, so the
  * ratio to it compares servers, not a load generator with an in-process loop.
  *
  * POST /products: the products page. POST /checkout with `{ "customer": i, "lines": [...] }`:

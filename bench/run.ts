@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +39,8 @@ const QUICK = process.argv.includes('--quick');
 const CATALOG_ONLY = process.argv.includes('--catalog-only');
 /** `--cache-only`: only the cached products page (row 7), e.g. while working on the catalog cache. */
 const CACHE_ONLY = process.argv.includes('--cache-only');
+/** `--pages-only`: only the products page (row 3) and its profile, e.g. while working on the catalog read path. */
+const PAGES_ONLY = process.argv.includes('--pages-only');
 const largeCatalogArg = process.argv.find((a) => a.startsWith('--large-catalog='));
 /** Catalog sizes of row 6; a quick run stops at 20,000 products to stay short. */
 const CATALOG_SIZES: [number, number] = [1_000, largeCatalogArg ? Number(largeCatalogArg.split('=')[1]) : QUICK ? 20_000 : 200_000];
@@ -121,6 +124,12 @@ async function main() {
         progress('warming up');
         await apiPages(bench, WARM_UP.pages);
         await cachedProductsPage(bench);
+      } else if (PAGES_ONLY) {
+        progress('warming up');
+        await apiPages(bench, WARM_UP.pages);
+        await minimalPages(bench, WARM_UP.pages);
+        await productsPage(bench);
+        profiles = [await profilePages(bench)];
       } else if (!CATALOG_ONLY) {
         progress('warming up');
         await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
@@ -138,7 +147,7 @@ async function main() {
         profiles = await profile(bench);
       }
       // Last: it grows the catalog the other rows read.
-      if (!CACHE_ONLY) await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
+      if (!CACHE_ONLY && !PAGES_ONLY) await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
 
       bench.report.print({
         heading: [
@@ -321,7 +330,14 @@ function minimalRows(report: Report, runs: Comparison, rate: (r: LoadResult) => 
   report.row(`${unit}, API vs minimal HTTP server (node:http, pg, JSON.stringify)`, fixed(perSecond.api), fixed(perSecond.sql), times(perSecond.ratio));
   if (runs.api.every((r) => r.cpu) && runs.sql.every((r) => r.cpu)) {
     const node = runs.median((r) => r.cpu!.mainThreadMs / r.completed);
+    const postgres = runs.median((r) => r.cpu!.postgresMs / r.completed);
+    const others = runs.median((r) => r.cpu!.otherThreadsMs / r.completed);
     report.row(`  CPU ms per ${per}: Node main thread`, fixed(node.api, 2), fixed(node.sql, 2), times(node.ratio));
+    report.row(`  CPU ms per ${per}: PostgreSQL`, fixed(postgres.api, 2), fixed(postgres.sql, 2), times(postgres.ratio));
+    // Both sides' load generator runs in these threads, so the gap between them is the server's GC.
+    report.row(`  CPU ms per ${per}: load generator and GC threads`, fixed(others.api, 2), fixed(others.sql, 2), times(others.ratio));
+    const generator = runs.median((r) => (r.generatorMs ?? 0) / r.completed);
+    report.row(`  of which the load generator (busy ms)`, fixed(generator.api, 2), fixed(generator.sql, 2), times(generator.ratio));
   }
 }
 
@@ -517,15 +533,18 @@ function timeJwtVerification(jwt: Config['jwt']): number {
 async function profile(bench: Bench): Promise<ProfileReport[]> {
   progress('5. profiling the server');
   const checkout = await profileCpu(() => apiCheckouts(bench, CLIENTS, SETTINGS.checkouts));
+  return [profileReport(`checkout, ${CLIENTS} clients`, 'checkout', ordersPerSecond(checkout.result), checkout.profile), await profilePages(bench)];
+}
+
+async function profilePages(bench: Bench): Promise<ProfileReport> {
   const page = await profileCpu(() => apiPages(bench, SETTINGS.pages));
-  return [
-    { name: `checkout, ${CLIENTS} clients`, slug: 'checkout', perSecond: ordersPerSecond(checkout.result), profile: checkout.profile },
-    { name: `products page, ${CLIENTS} clients`, slug: 'products-page', perSecond: page.result.perSecond, profile: page.profile },
-  ].map(({ name, slug, perSecond, profile }) => {
-    const file = path.join(tmpdir(), `commerce-${slug}-${Date.now()}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    return { name, perSecond, file, summary: summarizeProfile(profile) };
-  });
+  return profileReport(`products page, ${CLIENTS} clients`, 'products-page', page.result.perSecond, page.profile);
+}
+
+function profileReport(name: string, slug: string, perSecond: number, profile: Profiler.Profile): ProfileReport {
+  const file = path.join(tmpdir(), `commerce-${slug}-${Date.now()}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  return { name, perSecond, file, summary: summarizeProfile(profile) };
 }
 
 main().catch((error: unknown) => {
