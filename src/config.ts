@@ -90,6 +90,10 @@ export interface QueryLimits {
   maxTokens: number;
   /** Parsed and validated documents kept for reuse (least recently used go first); 0 keeps none. */
   documentCacheSize: number;
+  /** Documents kept compiled by graphql-jit (http/jit-executor.ts), least recently used go first; 0 runs every operation on graphql-js. */
+  compiledDocuments: number;
+  /** The run of a document on which it is compiled; until then it runs on graphql-js. */
+  compileAfterRuns: number;
 }
 
 export type JwtConfig =
@@ -158,6 +162,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 1000),
         maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1, 1_000_000),
         documentCacheSize: integer(env, 'GRAPHQL_DOCUMENT_CACHE_SIZE', 1000, 0, 1_000_000),
+        compiledDocuments: integer(env, 'GRAPHQL_COMPILED_DOCUMENTS', 200, 0, 100_000),
+        compileAfterRuns: integer(env, 'GRAPHQL_COMPILE_AFTER_RUNS', 2, 1, 1000),
       },
       operationManifest: operationManifest(env, cwd),
     },

@@ -58,7 +58,7 @@ describe('configuration', () => {
   });
 
   it('limits GraphQL operations by default, with room for the app\'s own largest ones', () => {
-    expect(loadConfig({}, tmp()).graphql.limits).toEqual({ maxDepth: 10, maxCost: 10_000, maxAliases: 15, maxDirectives: 50, maxTokens: 2000, documentCacheSize: 1000 });
+    expect(loadConfig({}, tmp()).graphql.limits).toEqual({ maxDepth: 10, maxCost: 10_000, maxAliases: 15, maxDirectives: 50, maxTokens: 2000, documentCacheSize: 1000, compiledDocuments: 200, compileAfterRuns: 2 });
     expect(loadConfig({ GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_COST: '50000' }, tmp()).graphql.limits).toMatchObject({ maxDepth: 12, maxCost: 50_000 });
   });
 

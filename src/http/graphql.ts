@@ -9,6 +9,8 @@ import type { GraphQLConfig } from '../config';
 import type { Context } from '../context';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { landingPageWithGraphiQL } from './explorer/route';
+import { JitExecutor, staticGateway } from './jit-executor';
+import { LeastRecentlyUsed } from './least-recently-used';
 import { operationAllowlist } from './operation-allowlist';
 import { queryCostPlugin, queryShapeRules } from './query-limits';
 
@@ -99,8 +101,11 @@ export function createApolloServer(options: {
   graphql: GraphQLConfig;
   /** More plugins from the composition root, such as the checkout rate limit. */
   plugins?: ApolloServerPlugin<Context>[];
+  /** Runs the operations; by default one made from `graphql.limits`. */
+  executor?: JitExecutor;
 }): ApolloServer<Context> {
   const { introspection, limits } = options.graphql;
+  const executor = options.executor ?? new JitExecutor(options.schema, { capacity: limits.compiledDocuments, compileAfterRuns: limits.compileAfterRuns });
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
     // Sandbox and GraphiQL need introspection, so one setting governs all three.
@@ -114,7 +119,7 @@ export function createApolloServer(options: {
     ...(options.plugins ?? []),
   ];
   return new ApolloServer<Context>({
-    schema: options.schema,
+    gateway: staticGateway(options.schema, executor.execute),
     plugins,
     introspection,
     parseOptions: { maxTokens: limits.maxTokens },
@@ -137,37 +142,17 @@ export function createApolloServer(options: {
  * documents, goes with them.
  */
 function documentStore(entries: number): DocumentStore | null {
-  return entries === 0 ? null : new LeastRecentlyUsed<DocumentNode>(entries);
+  if (entries === 0) return null;
+  const documents = new LeastRecentlyUsed<DocumentNode>(entries);
+  const store = {
+    get size() {
+      return documents.size;
+    },
+    get: async (key: string) => documents.get(key),
+    set: async (key: string, value: DocumentNode) => documents.set(key, value),
+    delete: async (key: string) => documents.delete(key),
+  };
+  return store;
 }
 
 type DocumentStore = NonNullable<ApolloServerOptions<Context>['documentStore']>;
-
-/** At most `capacity` entries; a Map iterates in insertion order, so the first key is the least recently used. */
-export class LeastRecentlyUsed<V> {
-  private readonly entries = new Map<string, V>();
-
-  constructor(readonly capacity: number) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  async get(key: string): Promise<V | undefined> {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  async set(key: string, value: V): Promise<void> {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  async delete(key: string): Promise<boolean> {
-    return this.entries.delete(key);
-  }
-}

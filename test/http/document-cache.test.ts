@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
-import { createApolloServer, LeastRecentlyUsed } from '../../src/http/graphql';
+import { createApolloServer } from '../../src/http/graphql';
+import { LeastRecentlyUsed } from '../../src/http/least-recently-used';
 import { buildGraphQLSchema } from '../../src/schema';
 
 /** The store Apollo reads parsed documents from (not public API: read to check its bound). */
@@ -48,11 +49,11 @@ describe('the parsed-document cache', () => {
 
   it('drops the least recently used document first', async () => {
     const cache = new LeastRecentlyUsed<string>(2);
-    await cache.set('a', 'A');
-    await cache.set('b', 'B');
-    expect(await cache.get('a')).toBe('A');
-    await cache.set('c', 'C');
-    expect([await cache.get('a'), await cache.get('b'), await cache.get('c')]).toEqual(['A', undefined, 'C']);
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.get('a')).toBe('A');
+    cache.set('c', 'C');
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual(['A', undefined, 'C']);
     expect(cache.size).toBe(2);
   });
 });

@@ -57,6 +57,8 @@ export function useTestApp(env: Record<string, string> | (() => Record<string, s
     dropDatabase = database.drop;
     const config = loadConfig({
       NODE_ENV: 'test',
+      // Operations run on the code graphql-jit compiles from them, as a busy server runs them.
+      GRAPHQL_COMPILE_AFTER_RUNS: '1',
       PORT: '0',
       DATABASE_URL: database.url,
       JWT_SECRET: TEST_JWT_SECRET,
