@@ -150,7 +150,7 @@ export class OrderLifecycle {
     return this.em.transactional(async (tx) => {
       const overdue = await tx.find(
         Order,
-        { status: OrderStatus.PENDING_PAYMENT, expiresAt: { $lte: now } },
+        overdueAt(now),
         { orderBy: { expiresAt: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
       );
       return OrderLifecycle.expireLocked(tx, overdue, 'Not paid in time');
@@ -190,15 +190,30 @@ export class OrderLifecycle {
     return expired;
   }
 
-  /** Expiry on read: an order past its time is expired before anyone sees it as pending. */
+  /**
+   * Expiry on read: orders past their time are expired before anyone sees them as pending, up
+   * to SWEEP_BATCH per transaction. Unlike the sweep it waits for locked orders (a reader must
+   * not see one as pending), and takes their locks in id order, so two readers expiring
+   * overlapping lists queue instead of deadlocking; the status filter is checked again on the
+   * locked row, so an order paid or expired meanwhile is left alone.
+   */
   async expireIfOverdue(orderIds: string[], now = new Date()): Promise<void> {
-    for (const orderId of orderIds) {
+    const ids = [...new Set(orderIds)].sort();
+    for (let start = 0; start < ids.length; start += SWEEP_BATCH) {
+      const batch = ids.slice(start, start + SWEEP_BATCH);
       await this.em.transactional(async (tx) => {
-        const order = await OrderLifecycle.lock(tx, orderId);
-        if (order?.status === OrderStatus.PENDING_PAYMENT && order.expiresAt && order.expiresAt <= now) {
-          await OrderLifecycle.move(tx, order, OrderStatus.EXPIRED, { actor: 'system', reason: 'Not paid in time' });
-        }
+        const overdue = await tx.find(
+          Order,
+          { ...overdueAt(now), id: { $in: batch } },
+          { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        );
+        await OrderLifecycle.expireLocked(tx, overdue, 'Not paid in time');
       });
     }
   }
+}
+
+/** Unpaid orders whose time to be paid has run out by `now`. */
+function overdueAt(now: Date) {
+  return { status: OrderStatus.PENDING_PAYMENT, expiresAt: { $lte: now } };
 }

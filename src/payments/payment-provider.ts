@@ -142,20 +142,7 @@ export class PaymentProviders {
     return this.byName.get(name);
   }
 
-  /**
-   * The provider for a checkout. `provider` names a registered provider for online methods;
-   * for manual transfers it is a free label ("zelle", "bank") kept on the payment.
-   */
-  forCheckout(method: PaymentMethod, provider: string | null | undefined): PaymentProvider | undefined {
-    const named = provider ? this.byName.get(provider) : undefined;
-    if (named?.methods.includes(method)) return named;
-    const fallback = this.byMethod.get(method);
-    if (!fallback) return undefined;
-    // An online method must name a registered provider, or none; a label is only for offline ones.
-    return provider && ONLINE_METHODS.includes(method) && !named ? undefined : fallback;
-  }
-
-  /** The provider that took a payment. */
+  /** The provider a payment goes through: the one it names if that takes its method, else the method's default. */
   of(payment: Pick<Payment, 'method' | 'provider'>): PaymentProvider | undefined {
     const named = payment.provider ? this.byName.get(payment.provider) : undefined;
     return named?.methods.includes(payment.method) ? named : this.byMethod.get(payment.method);

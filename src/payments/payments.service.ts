@@ -45,11 +45,17 @@ export class PaymentsService {
     private readonly log: Logger,
   ) {}
 
-  /** The provider a checkout would pay through, or why there is none. */
+  /**
+   * The provider a checkout pays through, or why there is none; the one place that decides it.
+   * For online methods `provider` names a registered provider (or none, for the method's
+   * default); for manual transfers it is a free label ("zelle", "bank") kept on the payment.
+   */
   providerForCheckout(payment: Pick<Payment, 'method' | 'provider'>): PaymentProvider | PaymentProviderError {
-    const provider = this.providers.forCheckout(payment.method, payment.provider);
-    if (provider && (!ONLINE_METHODS.includes(payment.method) || provider.start)) return provider;
-    if (payment.provider && ONLINE_METHODS.includes(payment.method)) {
+    const online = ONLINE_METHODS.includes(payment.method);
+    const unknownName = online && payment.provider && !this.providers.named(payment.provider);
+    const provider = unknownName ? undefined : this.providers.of(payment);
+    if (provider && (!online || provider.start)) return provider;
+    if (payment.provider && online) {
       return new PaymentProviderError(payment.provider, `"${payment.provider}" is not a payment provider this shop takes ${payment.method} payments with.`);
     }
     return new PaymentProviderError('stripe', `${payment.method === 'CARD' ? 'Card' : 'Hosted checkout'} payments are not available: Stripe is not configured on this server.`);

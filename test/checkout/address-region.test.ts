@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
-import { Checkout, checkoutVariables, countOrders, CreateShippingMethod, defaultAddress, stockOf } from '../support/checkout-fixtures';
+import { Checkout, checkoutVariables, countOrders, defaultAddress, stockOf } from '../support/checkout-fixtures';
+import { createShippingMethod } from '../support/shipping-fixtures';
 
 const app = useTestApp();
 
@@ -12,21 +13,11 @@ beforeAll(async () => {
     name: 'Desk Lamp',
     variants: [{ sku: 'LAMP-1', stockOnHand: 100, prices: [{ currency: 'USD', amountMinor: 4000 }, { currency: 'HKD', amountMinor: 30000 }] }],
   });
-  const { createShippingMethod } = await app.query(
-    CreateShippingMethod,
-    {
-      input: {
-        name: 'Standard',
-        rates: [
-          { country: 'US', currency: 'USD', amountMinor: 500 },
-          { country: 'US', region: 'AK', currency: 'USD', amountMinor: 1500 },
-          { country: 'HK', currency: 'HKD', amountMinor: 6000 },
-        ],
-      },
-    },
-    { token: app.staffToken() },
-  );
-  expect(createShippingMethod.__typename).toBe('CreateShippingMethodSuccess');
+  await createShippingMethod(app, 'Standard', [
+    { country: 'US', currency: 'USD', amountMinor: 500 },
+    { country: 'US', region: 'AK', currency: 'USD', amountMinor: 1500 },
+    { country: 'HK', currency: 'HKD', amountMinor: 6000 },
+  ]);
 });
 
 const items = () => [{ variantId: lamp.variants[0].id, quantity: 1 }];

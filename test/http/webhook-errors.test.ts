@@ -1,55 +1,22 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
-import { TEST_JWT_SECRET } from '../support/app';
-import { createTestDatabase } from '../support/databases';
+import { describe, expect, it } from 'vitest';
+import { captureLogs, useTestApp } from '../support/app';
 
 const WEBHOOK_SECRET = 'whsec_webhook_errors';
 
-// Started here rather than with useTestApp, to read what the server logs.
-let server: RunningServer;
-let drop: () => Promise<void>;
-const logs: Array<Record<string, unknown>> = [];
-
-beforeAll(async () => {
-  const database = await createTestDatabase(inject('adminDatabaseUrl'), inject('templateDatabase'));
-  drop = database.drop;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATABASE_URL: database.url,
-    JWT_SECRET: TEST_JWT_SECRET,
-    DEMO_DATA: 'false',
-    STRIPE_SECRET_KEY: 'sk_test_webhook_errors',
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-  });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  server = await startServer(config, pino({ level: 'info' }, sink));
-});
-
-afterAll(async () => {
-  await server?.close();
-  await drop?.();
-});
+const { logger, logs } = captureLogs();
+const app = useTestApp({ STRIPE_SECRET_KEY: 'sk_test_webhook_errors', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }, { logger });
 
 async function deliver(body: string | Buffer, options: { signed?: boolean } = {}) {
   const payload = body.toString();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.signed !== false) headers['stripe-signature'] = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  const response = await fetch(`${server.url}/webhooks/stripe`, { method: 'POST', headers, body });
+  const response = await fetch(`${app.url}/webhooks/stripe`, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
 }
 
-const storedEvents = async () => ((await server.orm.em.getConnection().execute('select count(*)::int as n from provider_event'))[0] as { n: number }).n;
+const storedEvents = async () => (await app.sql<{ n: number }>('select count(*)::int as n from provider_event'))[0].n;
 
 describe('POST /webhooks/stripe answers JSON for every refusal', () => {
   it.each([
@@ -97,18 +64,18 @@ describe('POST /webhooks/stripe answers JSON for every refusal', () => {
 describe('every other route answers JSON', () => {
   it('answers an unknown path with a JSON 404, not an HTML page', async () => {
     for (const [method, path] of [['GET', '/nothing-here'], ['GET', '/webhooks/stripe']]) {
-      const response = await fetch(`${server.url}${path}`, { method });
+      const response = await fetch(`${app.url}${path}`, { method });
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await response.json()).toEqual({ error: 'Not found.' });
     }
-    const other = await fetch(`${server.url}/webhooks/other`, { method: 'POST' });
+    const other = await fetch(`${app.url}/webhooks/other`, { method: 'POST' });
     expect(other.status).toBe(404);
     expect(await other.json()).toEqual({ error: 'No payment provider "other" takes webhooks here.' });
   });
 
   it('answers a GraphQL body in an unsupported charset with JSON', async () => {
-    const response = await fetch(`${server.url}/graphql`, {
+    const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=klingon' },
       body: '{"query":"{ __typename }"}',

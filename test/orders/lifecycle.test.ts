@@ -4,6 +4,7 @@ import { graphql } from '../generated';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
 import { Checkout, checkoutVariables, createShippingMethods, stockOf } from '../support/checkout-fixtures';
+import { OrderStatuses } from '../support/operations';
 
 const app = useTestApp();
 
@@ -249,6 +250,42 @@ describe('expiry of unpaid orders', () => {
       statusHistory: [{ toStatus: 'PENDING_PAYMENT' }, { fromStatus: 'PENDING_PAYMENT', toStatus: 'EXPIRED', actor: 'system' }],
     });
     expect(await stock()).toEqual(before);
+  });
+
+  it('expires on read every overdue order a list shows, each once with its stock, payment and history, while readers race', async () => {
+    const pair = await createProduct(app, {
+      name: 'Lifecycle Pair',
+      variants: ['A', 'B'].map((side) => ({ sku: `PAIR-${side}`, options: [{ name: 'side', value: side }], stockOnHand: 100, prices: [{ currency: 'USD', amountMinor: 1000 }] })),
+    });
+    const [a, b] = pair.variants.map((v) => v.id);
+    // Orders name the two variants in both orders, so expiring them together must lock their union.
+    const placed = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const items = i % 2 ? [{ variantId: a, quantity: 1 }, { variantId: b, quantity: 2 }] : [{ variantId: b, quantity: 1 }, { variantId: a, quantity: 1 }];
+        const { checkout } = await app.query(Checkout, checkoutVariables({ items, buyer: { name: 'Overdue', email: `overdue${i}@example.com` } }));
+        if (checkout.__typename !== 'CheckoutSuccess') throw new Error(checkout.__typename);
+        return checkout.order.id;
+      }),
+    );
+    const pairStock = async () => (await stockOf(app, pair.id)).map((v) => v.stock);
+    expect(await pairStock()).toEqual([{ onHand: 100, reserved: 12 }, { onHand: 100, reserved: 18 }]);
+    await sql(`update orders set expires_at = now() - interval '1 second' where id in (${placed.map(() => '?').join(', ')})`, placed);
+
+    const list = () => app.query(OrderStatuses, { first: 100 }, staff());
+    const [listed] = await Promise.all([list(), list(), list(), ...placed.slice(0, 4).map((id) => app.query(OrderState, { id }))]);
+    const shown = listed.orders.edges.filter((e) => placed.includes(e.node.id));
+    expect(shown).toHaveLength(12);
+    expect(shown.every((e) => e.node.status === 'EXPIRED')).toBe(true);
+
+    const rows = (await sql(
+      `select o.status, count(distinct h.id)::int as expirations, array_agg(distinct p.status) as payments from orders o
+         join payment p on p.order_id = o.id
+         left join order_status_change h on h.order_id = o.id and h.to_status = 'EXPIRED'
+        where o.id in (${placed.map(() => '?').join(', ')}) group by o.id, o.status`,
+      placed,
+    )) as Array<{ status: string; expirations: number; payments: string[] }>;
+    expect(rows).toEqual(Array.from({ length: 12 }, () => ({ status: 'EXPIRED', expirations: 1, payments: ['CANCELED'] })));
+    expect(await pairStock()).toEqual([{ onHand: 100, reserved: 0 }, { onHand: 100, reserved: 0 }]);
   });
 
   it('restores each order\'s stock exactly once when two sweepers race over the same expired orders', async () => {

@@ -18,7 +18,7 @@ import {
 import { graphql } from '../generated';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
-import { Checkout, checkoutVariables, createShippingMethods, stockOf } from '../support/checkout-fixtures';
+import { Checkout, checkoutVariables, countOrders, createShippingMethods, stockOf } from '../support/checkout-fixtures';
 
 const SECRET = 'testpay-webhook-secret';
 
@@ -179,5 +179,21 @@ describe('a payment provider registered through the seam', () => {
     expect(unknown.status).toBe(404);
     const { checkout } = await app.query(Checkout, checkoutVariables({ items: [{ variantId, quantity: 1 }], payment: { method: 'CARD', provider: 'paypal' } }));
     expect(checkout).toMatchObject({ __typename: 'PaymentProviderError', provider: 'paypal' });
+  });
+
+  // Stripe is not configured here, so the only provider registered for cards is testpay, and none for hosted checkout.
+  it('is the default for its method when the buyer names no provider', async () => {
+    const { checkout } = await app.query(Checkout, checkoutVariables({ items: [{ variantId, quantity: 1 }], payment: { method: 'CARD' } }));
+    expect(checkout).toMatchObject({ __typename: 'CheckoutSuccess', payment: { provider: 'testpay', method: 'CARD' } });
+  });
+
+  it.each([
+    ['a provider for a method it does not take', { method: 'HOSTED_CHECKOUT' as const, provider: 'testpay' }, { provider: 'testpay', message: '"testpay" is not a payment provider this shop takes HOSTED_CHECKOUT payments with.' }],
+    ['no provider for a method nobody takes', { method: 'HOSTED_CHECKOUT' as const }, { provider: 'stripe', message: 'Hosted checkout payments are not available: Stripe is not configured on this server.' }],
+  ])('refuses a checkout naming %s, placing nothing', async (_, payment, error) => {
+    const ordersBefore = await countOrders(app);
+    const { checkout } = await app.query(Checkout, checkoutVariables({ items: [{ variantId, quantity: 1 }], payment }));
+    expect(checkout).toMatchObject({ __typename: 'PaymentProviderError', ...error });
+    expect(await countOrders(app)).toBe(ordersBefore);
   });
 });

@@ -6,6 +6,7 @@ import { graphql } from '../generated';
 import { useTestApp } from '../support/app';
 import { createProduct } from '../support/catalog-fixtures';
 import { Checkout, checkoutVariables, countOrders, createShippingMethods, defaultAddress, stockOf } from '../support/checkout-fixtures';
+import { OrderStatuses } from '../support/operations';
 import { startFakeStripe, type FakeStripe } from '../stripe/fake-stripe';
 
 const WEBHOOK_SECRET = 'whsec_test_commerce_api_secret';
@@ -35,7 +36,6 @@ const MarkOrderPaid = graphql(`
     }
   }
 `);
-
 
 const PaymentState = graphql(`
   query PaymentState($id: ID!) {
@@ -349,6 +349,16 @@ describe('payments that arrive late', () => {
     expect((await orderState(checkout.order.id)).status).toBe('EXPIRED');
     await app.jobsDone();
     expect(fake.paymentIntents.get(intentOf(checkout))?.status).toBe('canceled');
+  });
+
+  it('cancels the PaymentIntent of every overdue order that a staff list expires together', async () => {
+    const checkouts = await Promise.all([cardCheckout(), cardCheckout({ quantity: 2 }), cardCheckout()]);
+    for (const checkout of checkouts) await pastDue(checkout.order.id);
+    const { orders } = await app.query(OrderStatuses, { first: 100 }, staff());
+    const ids = checkouts.map((c) => c.order.id);
+    expect(orders.edges.filter((e) => ids.includes(e.node.id)).map((e) => e.node.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
+    await app.jobsDone();
+    expect(checkouts.map((c) => fake.paymentIntents.get(intentOf(c))?.status)).toEqual(['canceled', 'canceled', 'canceled']);
   });
 
   it('reinstates an expired order paid while its stock is still there, with no one involved', async () => {

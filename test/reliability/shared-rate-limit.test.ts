@@ -8,9 +8,10 @@ import { print } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signToken } from '../../src/auth/viewer';
-import { CreateShippingMethod, Checkout, checkoutVariables } from '../support/checkout-fixtures';
+import { Checkout, checkoutVariables } from '../support/checkout-fixtures';
 import { createTestDatabase } from '../support/databases';
 import { CreateProduct } from '../support/operations';
+import { CreateShippingMethod } from '../support/shipping-fixtures';
 import { startServerProcess, type ServerProcess } from './server-process';
 
 const JWT_SECRET = 'shared-rate-limit-secret-that-is-long-enough-for-hs256';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { graphql } from '../generated';
 import type { ShippingRateInput } from '../generated/graphql';
 import { useTestApp } from '../support/app';
-import { CreateMethod, createShippingMethod } from '../support/shipping-fixtures';
+import { CreateShippingMethod, createShippingMethod } from '../support/shipping-fixtures';
 
 const app = useTestApp();
 
@@ -89,14 +89,14 @@ describe('createShippingMethod refuses a region that is not a subdivision of its
     ['a region given by name and by code', [{ country: 'US', region: 'Alaska', currency: 'SEK', amountMinor: 1 }, { country: 'US', region: 'us-ak', currency: 'SEK', amountMinor: 2 }], 'rates.1'],
   ])('as InvalidInput for %s, writing nothing', async (_, rates, field) => {
     const before = await counts();
-    const { createShippingMethod } = await app.query(CreateMethod, { input: { name: 'Refused Post', rates } }, staff());
+    const { createShippingMethod } = await app.query(CreateShippingMethod, { input: { name: 'Refused Post', rates } }, staff());
     expect(createShippingMethod).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field, message: expect.any(String) });
     expect(await counts()).toEqual(before);
   });
 
   it('says which region it did not recognise', async () => {
     const { createShippingMethod } = await app.query(
-      CreateMethod,
+      CreateShippingMethod,
       { input: { name: 'Typo Post', rates: [{ country: 'US', region: 'Alaskaa', currency: 'SEK', amountMinor: 1 }] } },
       staff(),
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { graphql } from '../generated';
 import type { ShippingRateInput } from '../generated/graphql';
 import { useTestApp } from '../support/app';
-import { CreateMethod, createShippingMethod } from '../support/shipping-fixtures';
+import { CreateShippingMethod, createShippingMethod } from '../support/shipping-fixtures';
 
 const app = useTestApp();
 
@@ -65,10 +65,10 @@ describe('createShippingMethod', () => {
 
   it('is refused to guests (UNAUTHENTICATED) and customers (FORBIDDEN)', async () => {
     const input = { name: 'Sneaky', rates: [{ country: 'US', currency: 'USD', amountMinor: 0 }] };
-    const guest = await app.request(CreateMethod, { input });
+    const guest = await app.request(CreateShippingMethod, { input });
     expect(guest.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(guest.data).toBeNull();
-    const customer = await app.request(CreateMethod, { input }, { token: app.customerToken('shipping-shopper') });
+    const customer = await app.request(CreateShippingMethod, { input }, { token: app.customerToken('shipping-shopper') });
     expect(customer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(customer.data).toBeNull();
 
@@ -98,13 +98,13 @@ describe('createShippingMethod', () => {
       'rates.1',
     ],
   ])('answers InvalidInput with the field for %s', async (_, input, field) => {
-    const { createShippingMethod } = await app.query(CreateMethod, { input }, staff());
+    const { createShippingMethod } = await app.query(CreateShippingMethod, { input }, staff());
     expect(createShippingMethod).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field, message: expect.any(String) });
   });
 
   it('answers InvalidPrice for a negative amount', async () => {
     const { createShippingMethod } = await app.query(
-      CreateMethod,
+      CreateShippingMethod,
       { input: { name: 'Refund Post', rates: [{ country: 'US', currency: 'USD', amountMinor: -1 }] } },
       staff(),
     );
@@ -119,7 +119,7 @@ describe('createShippingMethod', () => {
 
   it('answers UnsupportedCurrency for a currency the shop cannot sell in', async () => {
     const { createShippingMethod } = await app.query(
-      CreateMethod,
+      CreateShippingMethod,
       { input: { name: 'Test Money Post', rates: [{ country: 'US', currency: 'XTS', amountMinor: 100 }] } },
       staff(),
     );
@@ -128,7 +128,7 @@ describe('createShippingMethod', () => {
 
   it('saves nothing when it refuses a method', async () => {
     await app.query(
-      CreateMethod,
+      CreateShippingMethod,
       { input: { name: 'Half Valid', rates: [{ country: 'NZ', currency: 'NZD', amountMinor: 100 }, { country: 'NZ', currency: 'NZD', amountMinor: -5 }] } },
       staff(),
     );

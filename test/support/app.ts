@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
-import pino from 'pino';
+import pino, { type Level, type Logger } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { signToken } from '../../src/auth/viewer';
 import { loadConfig, type Config } from '../../src/config';
@@ -43,12 +43,25 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
   }
 }
 
+export interface TestAppOptions extends ServerExtensions {
+  /** The server's logger: silent (or TEST_LOG_LEVEL) unless the test reads what it logs. */
+  logger?: Logger;
+}
+
+/** A logger whose lines are kept, parsed, in `logs`, for a test that asserts what was logged. */
+export function captureLogs(level: Level = 'info'): { logger: Logger; logs: Array<Record<string, unknown>> } {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ level }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, logs };
+}
+
 /**
  * Starts the real server for one test file on its own database (copied from the migrated
  * template), and takes both down after the file. Environment overrides go through the same
  * configuration loader as production.
  */
-export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}, extensions: ServerExtensions = {}): TestApp {
+export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}, options: TestAppOptions = {}): TestApp {
+  const { logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...extensions } = options;
   const app = {} as TestApp;
   let dropDatabase: (() => Promise<void>) | undefined;
 
@@ -70,7 +83,7 @@ export function useTestApp(env: Record<string, string> | (() => Record<string, s
       // Evaluated here, so a test can pass settings known only once its own beforeAll ran.
       ...(typeof env === 'function' ? env() : env),
     });
-    const server = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), extensions);
+    const server = await startServer(config, logger, extensions);
     Object.assign(app, buildClient(server, config));
   });
 

@@ -2,16 +2,7 @@ import { expect } from 'vitest';
 import { graphql } from '../generated';
 import type { CheckoutInput } from '../generated/graphql';
 import type { TestApp } from './app';
-
-export const CreateShippingMethod = graphql(`
-  mutation CreateShippingMethod($input: CreateShippingMethodInput!) {
-    createShippingMethod(input: $input) {
-      __typename
-      ... on CreateShippingMethodSuccess { shippingMethod { id name } }
-      ... on UserError { code message }
-    }
-  }
-`);
+import { createShippingMethod } from './shipping-fixtures';
 
 export const Checkout = graphql(`
   mutation Checkout($input: CheckoutInput!) {
@@ -73,13 +64,12 @@ export const StockOf = graphql(`
 /** Standard and Express methods: US (AK dearer), Germany in EUR, Japan in JPY. */
 export async function createShippingMethods(app: TestApp) {
   const create = async (name: string, rates: Array<[string, string | null, string, number]>) => {
-    const { createShippingMethod } = await app.query(
-      CreateShippingMethod,
-      { input: { name, rates: rates.map(([country, region, currency, amountMinor]) => ({ country, region, currency, amountMinor })) } },
-      { token: app.staffToken() },
+    const method = await createShippingMethod(
+      app,
+      name,
+      rates.map(([country, region, currency, amountMinor]) => ({ country, region, currency, amountMinor })),
     );
-    if (createShippingMethod.__typename !== 'CreateShippingMethodSuccess') throw new Error(createShippingMethod.__typename);
-    return createShippingMethod.shippingMethod.id;
+    return method.id;
   };
   const standard = await create('Standard', [
     ['US', null, 'USD', 500],

@@ -69,3 +69,10 @@ export const ProductsPage = graphql(`
     }
   }
 `);
+
+/** The newest orders' statuses, for tests of what reading a list does to overdue ones. */
+export const OrderStatuses = graphql(`
+  query OrderStatuses($first: Int) {
+    orders(first: $first) { edges { node { id status } } }
+  }
+`);

@@ -2,8 +2,9 @@ import { graphql } from '../generated';
 import type { ShippingRateInput } from '../generated/graphql';
 import type { TestApp } from './app';
 
-export const CreateMethod = graphql(`
-  mutation ShippingSuiteCreateMethod($input: CreateShippingMethodInput!) {
+/** The one create-shipping-method operation the tests send. */
+export const CreateShippingMethod = graphql(`
+  mutation CreateShippingMethod($input: CreateShippingMethodInput!) {
     createShippingMethod(input: $input) {
       __typename
       ... on CreateShippingMethodSuccess {
@@ -24,7 +25,7 @@ export const CreateMethod = graphql(`
 
 /** A shipping method created by staff through the API; fails the test when it is refused. */
 export async function createShippingMethod(app: TestApp, name: string, rates: ShippingRateInput[]) {
-  const { createShippingMethod } = await app.query(CreateMethod, { input: { name, rates } }, { token: app.staffToken() });
+  const { createShippingMethod } = await app.query(CreateShippingMethod, { input: { name, rates } }, { token: app.staffToken() });
   if (createShippingMethod.__typename !== 'CreateShippingMethodSuccess') {
     throw new Error(`createShippingMethod refused: ${JSON.stringify(createShippingMethod)}`);
   }
