@@ -1,16 +1,35 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionType, EntityManager, Knex } from '@mikro-orm/postgresql';
 
-const names = new Map<string, string>();
+/** A statement as PostgreSQL takes it: a name, and the text with `$1`, `$2`... placeholders. */
+interface Prepared {
+  name: string;
+  text: string;
+}
 
-/** A name per statement text: a connection refuses one name for two texts. */
-function statementName(sql: string): string {
-  let name = names.get(sql);
-  if (!name) {
-    name = `s_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-    names.set(sql, name);
+const statements = new Map<string, Prepared>();
+
+/** The same name and text for the same `?` text: a connection refuses one name for two texts. */
+function prepared(knex: Knex, sql: string): Prepared {
+  let statement = statements.get(sql);
+  if (!statement) {
+    const client = knex.client as { positionBindings(sql: string): string };
+    statement = { name: `s_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`, text: client.positionBindings(sql) };
+    statements.set(sql, statement);
   }
-  return name;
+  return statement;
+}
+
+/** What knex's pool hands out for PostgreSQL: a pg client. */
+interface PooledConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** The parts of knex's client used here: its pool, and the event the statement counters listen to (db/orm.ts). */
+interface KnexClient {
+  acquireConnection(): Promise<PooledConnection>;
+  releaseConnection(connection: PooledConnection): Promise<void>;
+  emit(event: 'query', query: { sql: string; bindings: unknown[] }): boolean;
 }
 
 /**
@@ -23,12 +42,30 @@ function statementName(sql: string): string {
  * their columns (no `select *`), so a migration that alters a table makes PostgreSQL plan them
  * again instead of failing them. Inside `em.transactional` it runs in that transaction;
  * outside one, `connection: 'read'` runs it on a read replica (db/read-replicas.ts).
+ *
+ * Outside a transaction the statement goes to a connection of knex's pool (with its size,
+ * acquire timeout and checks) without knex's query builder and runner: for a products page,
+ * building and running two raw statements through knex cost more CPU than pg parsing their rows.
  */
 export async function queryPrepared<T>(em: EntityManager, sql: string, params: unknown[], connection: ConnectionType = 'write'): Promise<T[]> {
   try {
-    const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex(connection);
-    const result: { rows: T[] } = await knex.raw(sql, params as never[]).options({ name: statementName(sql) });
-    return result.rows;
+    const transaction = em.getTransactionContext<Knex.Transaction>();
+    if (transaction) {
+      const result: { rows: T[] } = await transaction.raw(sql, params as never[]).options({ name: prepared(transaction, sql).name });
+      return result.rows;
+    }
+    const knex = em.getKnex(connection);
+    const statement = prepared(knex, sql);
+    const client = knex.client as unknown as KnexClient;
+    const pooled = await client.acquireConnection();
+    try {
+      // Counted as knex counts its own: once a connection is there to send it on.
+      client.emit('query', { sql, bindings: params });
+      const result = await pooled.query({ name: statement.name, text: statement.text, values: params });
+      return result.rows as T[];
+    } finally {
+      await client.releaseConnection(pooled);
+    }
   } catch (error) {
     throw error instanceof Error ? em.getDriver().convertException(error) : error;
   }
