@@ -1,5 +1,6 @@
 import type { ConnectionType } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { ReplicaRotation } from './replica-driver';
 import { isDatabaseUnavailable } from './unavailable';
 
 /**
@@ -35,7 +36,9 @@ function sqlState(error: unknown, depth = 0): string | undefined {
  * replica that cannot be reached, is shutting down or stops answering sends that read to the
  * primary, and every replica read after it for `retryAfterMs`: a frozen or black-holed replica
  * would otherwise cost each request a connection timeout. A slow statement is not a replica
- * failure (statement_timeout cancels it on the primary too), so it is not retried.
+ * failure (statement_timeout cancels it on the primary too), so it is not retried. Which
+ * replica serves a read is the rotation's choice (db/replica-lag.ts): with every replica
+ * beyond the lag bound, reads go to the primary.
  */
 export class ReplicaReads {
   private pausedUntil = 0;
@@ -46,6 +49,8 @@ export class ReplicaReads {
       replicas: number;
       retryAfterMs: number;
       logger: Logger;
+      /** The replicas within the lag bound; absent: all of them. */
+      rotation?: ReplicaRotation;
     },
   ) {}
 
@@ -54,7 +59,7 @@ export class ReplicaReads {
   }
 
   async run<T>(read: Read<T>): Promise<T> {
-    if (!this.configured || Date.now() < this.pausedUntil) return read('write');
+    if (!this.configured || Date.now() < this.pausedUntil || this.options.rotation?.inRotation().length === 0) return read('write');
     try {
       return await read('read');
     } catch (error) {

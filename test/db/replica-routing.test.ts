@@ -60,6 +60,14 @@ describe('replica reads', () => {
     expect(await notAllowed.run(async (connection) => connection)).toBe('write');
   });
 
+  it('go to the primary while the rotation keeps no replica within the lag bound', async () => {
+    let serving: number[] = [];
+    const replicas = new ReplicaReads({ replicas: 2, retryAfterMs: 0, logger, rotation: { inRotation: () => serving } });
+    expect(await replicas.run(async (connection) => connection)).toBe('write');
+    serving = [1];
+    expect(await replicas.run(async (connection) => connection)).toBe('read');
+  });
+
   it('fall back to the primary when the replica cannot be reached, and leave it alone until the retry delay has passed', async () => {
     const replicas = new ReplicaReads({ replicas: 1, retryAfterMs: 3_600_000, logger });
     const tried: string[] = [];
