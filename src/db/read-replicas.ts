@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionType } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { ReplicaRotation } from './replica-driver';
@@ -79,6 +80,17 @@ export class ReplicaReads {
   }
 }
 
+const primaryOnly = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with every request it starts reading the catalog on the primary, even one that
+ * may read a replica. The catalog cache fills its entries this way (http/catalog-cache-http.ts):
+ * the choice is made in front of Apollo, before the request's context exists.
+ */
+export function readingPrimary<T>(work: () => T): T {
+  return primaryOnly.run(true, work);
+}
+
 /**
  * One request's catalog reads: on the primary unless the request was found to read only the
  * catalog (see http/replica-routing.ts), which flips it before any resolver runs.
@@ -90,7 +102,7 @@ export class RequestReads implements CatalogReads {
 
   /** Catalog reads of this request may come from a replica (and so lag the primary). */
   allowReplica(): void {
-    this.onReplica = this.replicas?.configured ?? false;
+    this.onReplica = (this.replicas?.configured ?? false) && primaryOnly.getStore() === undefined;
   }
 
   get usesReplica(): boolean {

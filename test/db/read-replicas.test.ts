@@ -2,9 +2,9 @@
  * The server on a primary of its own with a real streaming standby (both embedded PostgreSQL
  * from the same binaries, never the machine's server) as DATABASE_REPLICA_URLS. With WAL
  * replay paused on the standby, what each request can see tells which server answered it;
- * the statement counts per pool say the same from the client side. Two servers share the
+ * the statement counts per pool say the same from the client side. Three servers share the
  * pair: `server` for routing (no cache, and a lag bound no test reaches, so a paused standby
- * keeps its reads), and one with a short lag bound.
+ * keeps its reads), `caching` with the catalog cache in front, and one with a short lag bound.
  */
 import pg from 'pg';
 import pino from 'pino';
@@ -23,6 +23,7 @@ const CUSTOMER = signToken(TEST_JWT_SECRET, { sub: 'replica-customer', email: 'a
 let primary: ThrowawayDatabase;
 let standby: StreamingStandby;
 let server: RunningServer;
+let caching: RunningServer;
 
 /** A server on the primary with the standby as its replica; `env` adds to or overrides the settings. */
 function startReplicated(env: Record<string, string>, log = logger): Promise<RunningServer> {
@@ -58,14 +59,18 @@ async function readsReachStandby(on: RunningServer): Promise<void> {
 beforeAll(async () => {
   primary = await startThrowawayPostgres(logger, 'commerce-replica-pg-');
   standby = await startStreamingStandby(primary, logger);
-  // Guests' reads here show where the routing sends them, not what the catalog cache does.
+  // Guests' reads here show where the routing sends them; with the cache on, they would be fills (see `caching`).
   server = await startReplicated({ ...NO_LAG_BOUND, CATALOG_CACHE_MAX_AGE_MS: '0' });
+  caching = await startReplicated(NO_LAG_BOUND);
   // The migrations the server ran on the primary, replayed on the standby.
   await readsReachStandby(server);
+  await readsReachStandby(caching);
+  await waitFor(() => caching.catalogCache!.cache.serving, 'the catalog cache listening');
 }, 120_000);
 
 afterAll(async () => {
   await server?.close();
+  await caching?.close();
   await standby?.stop();
   await primary?.stop();
 }, 60_000);
@@ -234,6 +239,42 @@ describe('with WAL replay paused on the standby', () => {
     // The shipping method made while replay is paused is not on the replica yet.
     expect(options.result.data?.shippingOptions).toEqual([]);
     expect(options).toMatchObject({ primary: 0, replica: 2 });
+  });
+});
+
+describe('the catalog cache in front of a replica', () => {
+  let product: Awaited<ReturnType<typeof createProduct>>;
+
+  beforeAll(async () => {
+    await standby.caughtUp();
+    await onStandby('select pg_wal_replay_pause()');
+    product = await createProduct(caching);
+  });
+
+  afterAll(async () => {
+    await onStandby('select pg_wal_replay_resume()');
+  });
+
+  it('fills its guest pages from the primary, so the bound it serves within is CATALOG_CACHE_MAX_AGE_MS alone', async () => {
+    // The same server's customers still read the replica, which has not replayed the product.
+    const customer = await statementsOf(() => productsPage(CUSTOMER, caching), caching);
+    expect(customer.result.errors).toBeUndefined();
+    expect(slugsOf(customer.result)).not.toContain(product.slug);
+    expect(customer.primary).toBe(0);
+    expect(customer.replica).toBeGreaterThan(0);
+
+    const fill = await statementsOf(() => productsPage(undefined, caching), caching);
+    expect(fill.result.errors).toBeUndefined();
+    expect(slugsOf(fill.result)).toContain(product.slug);
+    expect(fill.replica).toBe(0);
+    expect(fill.primary).toBeGreaterThan(0);
+
+    // What the cache then serves guests, with no SQL, is that page.
+    const hit = await waitFor(async () => {
+      const answer = await statementsOf(() => productsPage(undefined, caching), caching);
+      return answer.primary + answer.replica === 0 ? answer : undefined;
+    }, 'a page from the cache');
+    expect(slugsOf(hit.result)).toContain(product.slug);
   });
 });
 
