@@ -55,6 +55,8 @@ export interface DatabaseConfig {
   replicaUrls: string[];
   /** After a replica fails, how long catalog reads stay on the primary before a replica is tried again. */
   replicaRetryMs: number;
+  /** A replica further behind the primary than this gets no catalog reads until it catches up (db/replica-lag.ts). */
+  replicaMaxLagMs: number;
   /**
    * Create the database named in DATABASE_URL when it does not exist: in development and
    * tests only, so that a misspelled name in production stops the server instead.
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       acquireTimeoutMs: integer(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
       replicaUrls: replicaUrls(env, databaseUrl),
       replicaRetryMs: integer(env, 'DATABASE_REPLICA_RETRY_MS', 5_000, 0, 600_000),
+      replicaMaxLagMs: integer(env, 'DATABASE_REPLICA_MAX_LAG_MS', 1_000, 100, 3_600_000),
       createMissing: nodeEnv !== 'production',
     },
     dataDir,

@@ -16,6 +16,7 @@ import { loadDemoCatalog } from './db/demo-catalog';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { connectDatabase, countStatements, migrate, type StatementCounts } from './db/orm';
 import { ReplicaReads } from './db/read-replicas';
+import { startReplicaLagMonitor } from './db/replica-lag';
 import { CatalogCache } from './http/catalog-cache';
 import { catalogCacheMiddleware, invalidateAfterMutations } from './http/catalog-cache-http';
 import { CheckoutRateLimit } from './http/checkout-rate-limit';
@@ -93,6 +94,14 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     throw error;
   }
   const statements = countStatements(orm);
+  // Only replicas within DATABASE_REPLICA_MAX_LAG_MS of the primary get catalog reads.
+  const replicaLag = startReplicaLagMonitor(orm, {
+    primaryUrl: databaseUrl,
+    replicaUrls: config.database.replicaUrls,
+    maxLagMs: config.database.replicaMaxLagMs,
+    timeoutMs: config.database.acquireTimeoutMs,
+    logger,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -144,7 +153,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
     defaultCurrency: config.defaultCurrency,
     providers,
     checkoutUrls: { successUrl: config.stripe.successUrl, cancelUrl: config.stripe.cancelUrl },
-    replicas: new ReplicaReads({ replicas: config.database.replicaUrls.length, retryAfterMs: config.database.replicaRetryMs, logger }),
+    replicas: new ReplicaReads({ replicas: config.database.replicaUrls.length, retryAfterMs: config.database.replicaRetryMs, logger, rotation: replicaLag }),
   };
 
   // One line per request: method, path, status and time; headers stay out of the log.
@@ -218,6 +227,7 @@ export async function startServer(config: Config, logger: Logger, extensions: Se
       transport?.close();
       // A request whose client hung up is still running; let it finish with its database.
       if (!(await inFlight.drained(SHUTDOWN_GRACE_MS))) logger.warn('shutting down with requests still running');
+      await replicaLag?.stop();
       await orm.close();
       await jobPool.end();
       await embedded?.stop();

@@ -31,6 +31,7 @@ describe('configuration', () => {
       createMissing: true,
       replicaUrls: [],
       replicaRetryMs: 5_000,
+      replicaMaxLagMs: 1_000,
     });
     expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '2500', DATABASE_ACQUIRE_TIMEOUT_MS: '750' }, tmp()).database).toMatchObject({
       statementTimeoutMs: 2500,
@@ -43,10 +44,12 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://app@primary:5432/shop',
       DATABASE_REPLICA_URLS: ' postgres://app@replica-1:5432/shop, postgresql://app@replica-2:5432/shop ,',
       DATABASE_REPLICA_RETRY_MS: '0',
+      DATABASE_REPLICA_MAX_LAG_MS: '250',
     };
     expect(loadConfig(env, tmp()).database).toMatchObject({
       replicaUrls: ['postgres://app@replica-1:5432/shop', 'postgresql://app@replica-2:5432/shop'],
       replicaRetryMs: 0,
+      replicaMaxLagMs: 250,
     });
   });
 
@@ -96,6 +99,7 @@ describe('configuration', () => {
     [{ DATABASE_REPLICA_URLS: 'postgres://replica/shop' }, /DATABASE_REPLICA_URLS needs DATABASE_URL/],
     [{ DATABASE_URL: 'postgres://primary/shop', DATABASE_REPLICA_URLS: 'postgres://replica/shop,mysql://x' }, /DATABASE_REPLICA_URLS \(entry 2\) must use postgres: or postgresql:/],
     [{ DATABASE_URL: 'postgres://primary/shop', DATABASE_REPLICA_RETRY_MS: 'soon' }, /DATABASE_REPLICA_RETRY_MS must be a whole number/],
+    [{ DATABASE_URL: 'postgres://primary/shop', DATABASE_REPLICA_MAX_LAG_MS: '10' }, /DATABASE_REPLICA_MAX_LAG_MS must be a whole number from 100/],
     [{ CHECKOUT_RATE_LIMIT: '-1' }, /CHECKOUT_RATE_LIMIT must be a whole number/],
     [{ GRAPHQL_INTROSPECTION: 'sometimes' }, /GRAPHQL_INTROSPECTION must be true or false/],
     [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH must be a whole number from 1 to 100/],

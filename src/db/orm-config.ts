@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from 'pino';
 import { ENTITIES } from './entities';
 import { MIGRATIONS_DIR } from './index-migrations';
+import { ReplicaRotationDriver } from './replica-driver';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -55,7 +56,7 @@ function isReusable(connection: { readyForQuery?: boolean; getTransactionStatus?
 }
 
 /** host:port of a replica, for logs (never its credentials). */
-function replicaName(url: string): string {
+export function replicaName(url: string): string {
   return `replica ${new URL(url).host}`;
 }
 
@@ -65,6 +66,8 @@ function replicaName(url: string): string {
  */
 export function ormConfig({ databaseUrl, replicaUrls = [], logger, poolSize = 20, timeouts, createMissing = true }: OrmOptions): Options {
   return defineConfig({
+    // MikroORM's driver, but a replica that lags can be left out of the reads (db/replica-driver.ts).
+    driver: ReplicaRotationDriver,
     clientUrl: databaseUrl,
     // Each replica gets its own pool with the primary's pool size and driverOptions (the
     // timeouts and the reuse check below): MikroORM copies whatever a replica entry leaves out.

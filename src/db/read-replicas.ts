@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionType } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { ReplicaRotation } from './replica-driver';
 import { isDatabaseUnavailable } from './unavailable';
 
 /**
@@ -35,7 +37,9 @@ function sqlState(error: unknown, depth = 0): string | undefined {
  * replica that cannot be reached, is shutting down or stops answering sends that read to the
  * primary, and every replica read after it for `retryAfterMs`: a frozen or black-holed replica
  * would otherwise cost each request a connection timeout. A slow statement is not a replica
- * failure (statement_timeout cancels it on the primary too), so it is not retried.
+ * failure (statement_timeout cancels it on the primary too), so it is not retried. Which
+ * replica serves a read is the rotation's choice (db/replica-lag.ts): with every replica
+ * beyond the lag bound, reads go to the primary.
  */
 export class ReplicaReads {
   private pausedUntil = 0;
@@ -46,6 +50,8 @@ export class ReplicaReads {
       replicas: number;
       retryAfterMs: number;
       logger: Logger;
+      /** The replicas within the lag bound; absent: all of them. */
+      rotation?: ReplicaRotation;
     },
   ) {}
 
@@ -54,7 +60,7 @@ export class ReplicaReads {
   }
 
   async run<T>(read: Read<T>): Promise<T> {
-    if (!this.configured || Date.now() < this.pausedUntil) return read('write');
+    if (!this.configured || Date.now() < this.pausedUntil || this.options.rotation?.inRotation().length === 0) return read('write');
     try {
       return await read('read');
     } catch (error) {
@@ -74,6 +80,17 @@ export class ReplicaReads {
   }
 }
 
+const primaryOnly = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with every request it starts reading the catalog on the primary, even one that
+ * may read a replica. The catalog cache fills its entries this way (http/catalog-cache-http.ts):
+ * the choice is made in front of Apollo, before the request's context exists.
+ */
+export function readingPrimary<T>(work: () => T): T {
+  return primaryOnly.run(true, work);
+}
+
 /**
  * One request's catalog reads: on the primary unless the request was found to read only the
  * catalog (see http/replica-routing.ts), which flips it before any resolver runs.
@@ -85,7 +102,7 @@ export class RequestReads implements CatalogReads {
 
   /** Catalog reads of this request may come from a replica (and so lag the primary). */
   allowReplica(): void {
-    this.onReplica = this.replicas?.configured ?? false;
+    this.onReplica = (this.replicas?.configured ?? false) && primaryOnly.getStore() === undefined;
   }
 
   get usesReplica(): boolean {

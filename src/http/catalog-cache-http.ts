@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { operationHash } from '../common/operation-manifest';
 import type { Context } from '../context';
+import { readingPrimary } from '../db/read-replicas';
 import type { CatalogCache, CachedAnswer } from './catalog-cache';
 
 /**
@@ -138,7 +139,10 @@ export function catalogCacheMiddleware(cache: CatalogCache, options: { manifest?
       }
       return end(chunk, ...rest);
     }) as typeof res.end;
-    next();
+    // A fill reads the primary, never a replica: a replica that has not yet replayed the change
+    // just notified would put the old answer back for a whole CATALOG_CACHE_MAX_AGE_MS, and its
+    // lag would add to that bound. Fills are rare (one per key per bound), so the primary hardly notices.
+    readingPrimary(next);
   }
 }
 

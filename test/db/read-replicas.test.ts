@@ -2,7 +2,9 @@
  * The server on a primary of its own with a real streaming standby (both embedded PostgreSQL
  * from the same binaries, never the machine's server) as DATABASE_REPLICA_URLS. With WAL
  * replay paused on the standby, what each request can see tells which server answered it;
- * the statement counts per pool say the same from the client side.
+ * the statement counts per pool say the same from the client side. Three servers share the
+ * pair: `server` for routing (no cache, and a lag bound no test reaches, so a paused standby
+ * keeps its reads), `caching` with the catalog cache in front, and one with a short lag bound.
  */
 import pg from 'pg';
 import pino from 'pino';
@@ -21,10 +23,10 @@ const CUSTOMER = signToken(TEST_JWT_SECRET, { sub: 'replica-customer', email: 'a
 let primary: ThrowawayDatabase;
 let standby: StreamingStandby;
 let server: RunningServer;
+let caching: RunningServer;
 
-beforeAll(async () => {
-  primary = await startThrowawayPostgres(logger, 'commerce-replica-pg-');
-  standby = await startStreamingStandby(primary, logger);
+/** A server on the primary with the standby as its replica; `env` adds to or overrides the settings. */
+function startReplicated(env: Record<string, string>, log = logger): Promise<RunningServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -37,14 +39,38 @@ beforeAll(async () => {
     JWT_SECRET: TEST_JWT_SECRET,
     DEMO_DATA: 'false',
     CHECKOUT_RATE_LIMIT: '0',
+    ...env,
   });
-  server = await startServer(config, logger);
-  // The migrations the server ran on the primary, replayed on the standby.
+  return startServer(config, log);
+}
+
+/** An hour: replay stays paused over several tests, and the standby must keep its reads meanwhile. */
+const NO_LAG_BOUND = { DATABASE_REPLICA_MAX_LAG_MS: '3600000' };
+
+/** Until the server's lag checks have seen the standby caught up, its 'read' connection is the primary. */
+async function readsReachStandby(on: RunningServer): Promise<void> {
   await standby.caughtUp();
+  await waitFor(async () => {
+    const [{ in_recovery }] = await on.orm.em.getConnection('read').execute('select pg_is_in_recovery() as in_recovery');
+    return in_recovery === true;
+  }, 'the standby in the rotation');
+}
+
+beforeAll(async () => {
+  primary = await startThrowawayPostgres(logger, 'commerce-replica-pg-');
+  standby = await startStreamingStandby(primary, logger);
+  // Guests' reads here show where the routing sends them; with the cache on, they would be fills (see `caching`).
+  server = await startReplicated({ ...NO_LAG_BOUND, CATALOG_CACHE_MAX_AGE_MS: '0' });
+  caching = await startReplicated(NO_LAG_BOUND);
+  // The migrations the server ran on the primary, replayed on the standby.
+  await readsReachStandby(server);
+  await readsReachStandby(caching);
+  await waitFor(() => caching.catalogCache!.cache.serving, 'the catalog cache listening');
 }, 120_000);
 
 afterAll(async () => {
   await server?.close();
+  await caching?.close();
   await standby?.stop();
   await primary?.stop();
 }, 60_000);
@@ -55,8 +81,8 @@ interface Answer {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-async function graphql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Answer> {
-  const response = await fetch(`${server.url}/graphql`, {
+async function graphql(query: string, variables: Record<string, unknown> = {}, token?: string, on = server): Promise<Answer> {
+  const response = await fetch(`${on.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -65,11 +91,11 @@ async function graphql(query: string, variables: Record<string, unknown> = {}, t
 }
 
 /** Where the statements `work` caused went. */
-async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; primary: number; replica: number }> {
-  const primaryBefore = server.statements.onPrimary();
-  const replicaBefore = server.statements.onReplicas();
+async function statementsOf<T>(work: () => Promise<T>, on = server): Promise<{ result: T; primary: number; replica: number }> {
+  const primaryBefore = on.statements.onPrimary();
+  const replicaBefore = on.statements.onReplicas();
   const result = await work();
-  return { result, primary: server.statements.onPrimary() - primaryBefore, replica: server.statements.onReplicas() - replicaBefore };
+  return { result, primary: on.statements.onPrimary() - primaryBefore, replica: on.statements.onReplicas() - replicaBefore };
 }
 
 async function onStandby<T>(sql: string): Promise<T> {
@@ -83,7 +109,7 @@ async function onStandby<T>(sql: string): Promise<T> {
 }
 
 let counter = 0;
-async function createProduct(): Promise<{ id: string; slug: string; variants: Array<{ id: string; sku: string; available: number }> }> {
+async function createProduct(on = server): Promise<{ id: string; slug: string; variants: Array<{ id: string; sku: string; available: number }> }> {
   counter += 1;
   const answer = await graphql(
     'mutation ReplicaCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { __typename ... on CreateProductSuccess { product { id slug variants { id sku available } } } } }',
@@ -95,15 +121,17 @@ async function createProduct(): Promise<{ id: string; slug: string; variants: Ar
       },
     },
     STAFF,
+    on,
   );
   expect(answer.data?.createProduct.__typename).toBe('CreateProductSuccess');
   return answer.data!.createProduct.product;
 }
 
-const productBySlug = (slug: string, token?: string) =>
-  graphql('query ReplicaProduct($slug: String!) { product(slug: $slug) { id variants { sku available price(currency: "USD") { amountMinor } } } }', { slug }, token);
-const productsPage = (token?: string) =>
-  graphql('query ReplicaProducts { products(first: 50) { totalCount edges { node { slug categories { slug } variants { sku available } } } } }', {}, token);
+const productBySlug = (slug: string, token?: string, on = server) =>
+  graphql('query ReplicaProduct($slug: String!) { product(slug: $slug) { id variants { sku available price(currency: "USD") { amountMinor } } } }', { slug }, token, on);
+const productsPage = (token?: string, on = server) =>
+  graphql('query ReplicaProducts { products(first: 50) { totalCount edges { node { slug categories { slug } variants { sku available } } } } }', {}, token, on);
+const slugsOf = (answer: Answer): string[] => answer.data?.products.edges.map((e: { node: { slug: string } }) => e.node.slug);
 
 describe('the standby', () => {
   it('is a hot standby streaming from the primary, and it is what the read connection reaches', async () => {
@@ -214,6 +242,42 @@ describe('with WAL replay paused on the standby', () => {
   });
 });
 
+describe('the catalog cache in front of a replica', () => {
+  let product: Awaited<ReturnType<typeof createProduct>>;
+
+  beforeAll(async () => {
+    await standby.caughtUp();
+    await onStandby('select pg_wal_replay_pause()');
+    product = await createProduct(caching);
+  });
+
+  afterAll(async () => {
+    await onStandby('select pg_wal_replay_resume()');
+  });
+
+  it('fills its guest pages from the primary, so the bound it serves within is CATALOG_CACHE_MAX_AGE_MS alone', async () => {
+    // The same server's customers still read the replica, which has not replayed the product.
+    const customer = await statementsOf(() => productsPage(CUSTOMER, caching), caching);
+    expect(customer.result.errors).toBeUndefined();
+    expect(slugsOf(customer.result)).not.toContain(product.slug);
+    expect(customer.primary).toBe(0);
+    expect(customer.replica).toBeGreaterThan(0);
+
+    const fill = await statementsOf(() => productsPage(undefined, caching), caching);
+    expect(fill.result.errors).toBeUndefined();
+    expect(slugsOf(fill.result)).toContain(product.slug);
+    expect(fill.replica).toBe(0);
+    expect(fill.primary).toBeGreaterThan(0);
+
+    // What the cache then serves guests, with no SQL, is that page.
+    const hit = await waitFor(async () => {
+      const answer = await statementsOf(() => productsPage(undefined, caching), caching);
+      return answer.primary + answer.replica === 0 ? answer : undefined;
+    }, 'a page from the cache');
+    expect(slugsOf(hit.result)).toContain(product.slug);
+  });
+});
+
 describe('after replay resumes', () => {
   it('the new product reaches the guest catalog once the standby has replayed it', async () => {
     const product = await createProduct();
@@ -222,6 +286,53 @@ describe('after replay resumes', () => {
     expect(result.data?.product).toMatchObject({ id: product.id, variants: [{ sku: product.variants[0].sku, price: { amountMinor: 1500 } }] });
     expect(primary).toBe(0);
     expect(replica).toBeGreaterThan(0);
+  });
+});
+
+describe('a replica that falls behind', () => {
+  let bounded: RunningServer;
+  const warnings: Array<{ msg: string; replica?: string; lagMs?: number | null }> = [];
+
+  beforeAll(async () => {
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    bounded = await startReplicated({ DATABASE_REPLICA_MAX_LAG_MS: '300', CATALOG_CACHE_MAX_AGE_MS: '0' }, log);
+    await readsReachStandby(bounded);
+  }, 60_000);
+
+  afterAll(async () => {
+    await onStandby('select pg_wal_replay_resume()');
+    await bounded?.close();
+  }, 60_000);
+
+  const customerReads = (slug: string) => statementsOf(() => productBySlug(slug, CUSTOMER, bounded), bounded);
+
+  it('gets no catalog reads once its lag passes DATABASE_REPLICA_MAX_LAG_MS, and gets them again once it has caught up', async () => {
+    warnings.length = 0;
+    await onStandby('select pg_wal_replay_pause()');
+    const product = await createProduct(bounded);
+
+    // Reads may reach the stalled standby (and miss the product) until a lag check sees it behind.
+    const behind = await waitFor(async () => {
+      const answer = await customerReads(product.slug);
+      return answer.replica === 0 ? answer : undefined;
+    }, 'catalog reads off the lagging replica');
+    expect(behind.primary).toBeGreaterThan(0);
+    expect(behind.result.data?.product).toMatchObject({ id: product.id, variants: [{ available: 5, price: { amountMinor: 1500 } }] });
+    // Logged by the lag check that finds it behind, which may come just after the read that skipped it.
+    const left = await waitFor(() => warnings.find((w) => /beyond the lag bound/.test(w.msg)), 'the warning that it left');
+    expect(left.replica).toMatch(/^replica 127\.0\.0\.1:\d+$/);
+    expect(left.lagMs).toBeGreaterThan(300);
+    // Still behind, so still left out.
+    expect(await customerReads(product.slug)).toMatchObject({ replica: 0 });
+
+    await onStandby('select pg_wal_replay_resume()');
+    const back = await waitFor(async () => {
+      const answer = await customerReads(product.slug);
+      return answer.replica > 0 ? answer : undefined;
+    }, 'catalog reads back on the replica');
+    expect(back.primary).toBe(0);
+    expect(back.result.data?.product).toMatchObject({ id: product.id });
+    expect(await waitFor(() => warnings.find((w) => /caught up/.test(w.msg)), 'the warning that it is back')).toMatchObject({ replica: left.replica });
   });
 });
 

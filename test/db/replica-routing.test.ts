@@ -7,7 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/db/embedded-postgres';
-import { ReplicaReads, RequestReads } from '../../src/db/read-replicas';
+import { readingPrimary, ReplicaReads, RequestReads } from '../../src/db/read-replicas';
 import { readsOnlyCatalog } from '../../src/http/replica-routing';
 
 function catalogOnly(source: string): boolean {
@@ -58,6 +58,29 @@ describe('replica reads', () => {
     expect(await none.run(async (connection) => connection)).toBe('write');
     const notAllowed = new RequestReads(new ReplicaReads({ replicas: 1, retryAfterMs: 0, logger }));
     expect(await notAllowed.run(async (connection) => connection)).toBe('write');
+  });
+
+  it('go to the primary for a request started by readingPrimary (a catalog cache fill), even one allowed a replica', async () => {
+    const replicas = new ReplicaReads({ replicas: 1, retryAfterMs: 0, logger });
+    const filling = await readingPrimary(async () => {
+      // As Apollo would, some awaits later.
+      await new Promise((resolve) => setImmediate(resolve));
+      const reads = new RequestReads(replicas);
+      reads.allowReplica();
+      return reads.run(async (connection) => connection);
+    });
+    expect(filling).toBe('write');
+    const reads = new RequestReads(replicas);
+    reads.allowReplica();
+    expect(await reads.run(async (connection) => connection)).toBe('read');
+  });
+
+  it('go to the primary while the rotation keeps no replica within the lag bound', async () => {
+    let serving: number[] = [];
+    const replicas = new ReplicaReads({ replicas: 2, retryAfterMs: 0, logger, rotation: { inRotation: () => serving } });
+    expect(await replicas.run(async (connection) => connection)).toBe('write');
+    serving = [1];
+    expect(await replicas.run(async (connection) => connection)).toBe('read');
   });
 
   it('fall back to the primary when the replica cannot be reached, and leave it alone until the retry delay has passed', async () => {
