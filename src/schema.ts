@@ -8,6 +8,7 @@ import { VariantResolver } from './catalog/variant.resolver';
 import { CartLineResolver, CartResolver } from './cart/cart.resolver';
 import { ShippingResolver } from './shipping/shipping.resolver';
 import { CheckoutResolver } from './checkout/checkout.resolver';
+import { withDirectFieldResolvers } from './direct-field-resolvers';
 import { guardInputSizes } from './http/input-guard';
 import { OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { PaymentResolver, RefundResolver } from './payments/payment.resolver';
@@ -31,15 +32,22 @@ export const RESOLVERS = [
 
 let schema: Promise<GraphQLSchema> | undefined;
 
+/** Inputs are checked by the services and http/input-guard.ts, not class-validator. */
+const VALIDATION = false;
+
 /**
  * The executable schema, built once per process from the decorated resolvers and types, with
- * every query and mutation argument held to the sizes in src/common/input-limits.ts.
+ * field resolvers called directly where type-graphql's wrapper adds nothing
+ * (direct-field-resolvers.ts) and every query and mutation argument held to the sizes in
+ * src/common/input-limits.ts.
  */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
     resolvers: RESOLVERS,
     authChecker,
-    validate: false,
-  }).then(guardInputSizes);
+    validate: VALIDATION,
+  })
+    .then((built) => withDirectFieldResolvers(built, RESOLVERS, VALIDATION))
+    .then(guardInputSizes);
   return schema;
 }
