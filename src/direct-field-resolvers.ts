@@ -30,18 +30,45 @@ function isDirect(param: ParamMetadata, storage: Storage): boolean {
   }
 }
 
-function valueOf(param: ParamMetadata, root: unknown, args: Record<string, unknown>, context: Record<string, unknown>, info: unknown): unknown {
+type Resolve = GraphQLFieldResolver<unknown, Record<string, unknown>, Record<string, unknown>>;
+type Getter = (...resolverArgs: Parameters<Resolve>) => unknown;
+
+/** How a parameter's value is read from what graphql passes a resolver. */
+function getterOf(param: ParamMetadata): Getter {
   switch (param.kind) {
-    case 'context':
-      return param.propertyName ? context[param.propertyName] : context;
+    case 'context': {
+      const { propertyName } = param;
+      return propertyName ? (_root, _args, context) => context[propertyName] : (_root, _args, context) => context;
+    }
     case 'info':
-      return info;
-    case 'root':
-      return param.propertyName ? (root as Record<string, unknown>)[param.propertyName] : root;
-    case 'arg':
-      return args[param.name];
+      return (_root, _args, _context, info) => info;
+    case 'root': {
+      const { propertyName } = param;
+      return propertyName ? (root) => (root as Record<string, unknown>)[propertyName] : (root) => root;
+    }
+    case 'arg': {
+      const { name } = param;
+      return (_root, args) => args[name];
+    }
     default:
       throw new Error(`unexpected parameter kind ${param.kind}`);
+  }
+}
+
+/** A resolver calling `method` on `self` with its parameters read by `getters`, without an array per call for up to three. */
+function directCall(self: object, method: (...values: unknown[]) => unknown, getters: Getter[]): Resolve {
+  const [a, b, c] = getters;
+  switch (getters.length) {
+    case 0:
+      return () => method.call(self);
+    case 1:
+      return (root, args, context, info) => method.call(self, a(root, args, context, info));
+    case 2:
+      return (root, args, context, info) => method.call(self, a(root, args, context, info), b(root, args, context, info));
+    case 3:
+      return (root, args, context, info) => method.call(self, a(root, args, context, info), b(root, args, context, info), c(root, args, context, info));
+    default:
+      return (root, args, context, info) => method.apply(self, getters.map((get) => get(root, args, context, info)));
   }
 }
 
@@ -78,14 +105,8 @@ export function withDirectFieldResolvers(schema: GraphQLSchema, resolverClasses:
       instances.set(target, instance);
     }
     const method = (instance as Record<string, (...values: unknown[]) => unknown>)[resolver.methodName];
-    const params = [...declared].sort((a, b) => a.index - b.index);
-    const self = instance;
-    const direct: GraphQLFieldResolver<unknown, Record<string, unknown>, Record<string, unknown>> = (root, args, context, info) =>
-      method.apply(
-        self,
-        params.map((param) => valueOf(param, root, args, context, info)),
-      );
-    field.resolve = direct;
+    const getters = [...declared].sort((a, b) => a.index - b.index).map(getterOf);
+    field.resolve = directCall(instance, method, getters);
   }
   return schema;
 }

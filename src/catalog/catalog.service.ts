@@ -115,17 +115,39 @@ interface ProductRow {
   cursor_value: string;
 }
 
-function productView(row: ProductRow): ProductView {
-  return {
-    id: row.id,
-    name: row.name,
-    slug: row.slug,
-    description: row.description,
-    imageUrls: row.image_urls,
-    status: row.status,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
+/**
+ * A product of a page, read from its row. The timestamps are parsed when a resolver asks for
+ * them: a page of 50 asks for none of them as often as not, and parsing them cost more than
+ * anything else this module did per page (CPU profile of npm run bench).
+ */
+class ProductRowView implements ProductView {
+  readonly id: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly description: string | null;
+  readonly imageUrls: string[];
+  readonly status: ProductStatus;
+  private readonly createdAtText: string;
+  private readonly updatedAtText: string;
+
+  constructor(row: ProductRow) {
+    this.id = row.id;
+    this.name = row.name;
+    this.slug = row.slug;
+    this.description = row.description;
+    this.imageUrls = row.image_urls;
+    this.status = row.status;
+    this.createdAtText = row.created_at;
+    this.updatedAtText = row.updated_at;
+  }
+
+  get createdAt(): Date {
+    return new Date(this.createdAtText);
+  }
+
+  get updatedAt(): Date {
+    return new Date(this.updatedAtText);
+  }
 }
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -214,7 +236,7 @@ export class CatalogService {
     const hasNextPage = rows.length > limit;
     const edges = rows.slice(0, limit).map((row) => {
       const cursorValue = spec.cursorType === 'number' ? Number(row.cursor_value) : row.cursor_value;
-      return { node: productView(row), cursor: encodeCursor(query.sort, [cursorValue, row.id]) };
+      return { node: new ProductRowView(row), cursor: encodeCursor(query.sort, [cursorValue, row.id]) };
     });
     return {
       edges,
