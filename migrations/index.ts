@@ -12,6 +12,7 @@ import { Migration20261202115155 } from './Migration20261202115155';
 import { Migration20261202115328 } from './Migration20261202115328';
 import { Migration20261202115353 } from './Migration20261202115353';
 import { Migration20261202124500 } from './Migration20261202124500';
+import { Migration20261202164923 } from './Migration20261202164923';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122100659', class: Migration20261122100659 },
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202115328', class: Migration20261202115328 },
   { name: 'Migration20261202115353', class: Migration20261202115353 },
   { name: 'Migration20261202124500', class: Migration20261202124500 },
+  { name: 'Migration20261202164923', class: Migration20261202164923 },
 ];

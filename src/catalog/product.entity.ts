@@ -1,6 +1,7 @@
 import { Collection, Entity, Enum, Index, ManyToMany, OneToMany, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../db/base.entity';
 import { Category } from './category.entity';
+import { ProductCategory } from './product-category.entity';
 import { Variant } from './variant.entity';
 
 export enum ProductStatus {
@@ -42,7 +43,7 @@ export class Product extends BaseEntity<'imageUrls' | 'status'> {
   @Index()
   status: ProductStatus = ProductStatus.DRAFT;
 
-  @ManyToMany({ entity: () => Category, pivotTable: 'product_category', owner: true })
+  @ManyToMany({ entity: () => Category, pivotEntity: () => ProductCategory, owner: true })
   categories = new Collection<Category>(this);
 
   @OneToMany({ entity: () => Variant, mappedBy: 'product', orderBy: { position: 'asc' } })

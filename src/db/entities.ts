@@ -2,6 +2,7 @@ import { Customer } from '../auth/customer.entity';
 import { Cart, CartLine } from '../cart/cart.entity';
 import { Category } from '../catalog/category.entity';
 import { Product } from '../catalog/product.entity';
+import { ProductCategory } from '../catalog/product-category.entity';
 import { CatalogCurrency, ProductPriceKey } from '../catalog/product-price-key.entity';
 import { VariantPrice } from '../catalog/variant-price.entity';
 import { Variant } from '../catalog/variant.entity';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   Customer,
   Category,
   Product,
+  ProductCategory,
   Variant,
   VariantPrice,
   ProductPriceKey,
