@@ -41,6 +41,8 @@ const CATALOG_ONLY = process.argv.includes('--catalog-only');
 const CACHE_ONLY = process.argv.includes('--cache-only');
 /** `--pages-only`: only the products page (row 3) and its profile, e.g. while working on the catalog read path. */
 const PAGES_ONLY = process.argv.includes('--pages-only');
+/** `--checkout-only`: only the checkout throughput (row 1), e.g. while working on checkout's request path. */
+const CHECKOUT_ONLY = process.argv.includes('--checkout-only');
 const largeCatalogArg = process.argv.find((a) => a.startsWith('--large-catalog='));
 /** Catalog sizes of row 6; a quick run stops at 20,000 products to stay short. */
 const CATALOG_SIZES: [number, number] = [1_000, largeCatalogArg ? Number(largeCatalogArg.split('=')[1]) : QUICK ? 20_000 : 200_000];
@@ -124,6 +126,12 @@ async function main() {
         progress('warming up');
         await apiPages(bench, WARM_UP.pages);
         await cachedProductsPage(bench);
+      } else if (CHECKOUT_ONLY) {
+        progress('warming up');
+        await apiCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await sqlCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await inProcessCheckouts(bench, CLIENTS, WARM_UP.checkouts);
+        await checkoutThroughput(bench);
       } else if (PAGES_ONLY) {
         progress('warming up');
         await apiPages(bench, WARM_UP.pages);
@@ -147,7 +155,7 @@ async function main() {
         profiles = await profile(bench);
       }
       // Last: it grows the catalog the other rows read.
-      if (!CACHE_ONLY && !PAGES_ONLY) await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
+      if (!CACHE_ONLY && !PAGES_ONLY && !CHECKOUT_ONLY) await catalogSize(bench.report, bench.endpoint, pool, CATALOG_SIZES, progress);
 
       bench.report.print({
         heading: [

@@ -27,7 +27,7 @@ describe('a category page', () => {
       { sort: 'PRICE_DESC', currency: 'EUR' },
     ];
     for (const categorySlug of ['audio', 'apparel', 'no-such-category']) {
-      const members = await app.sql<{ slug: string }[]>(
+      const members = await app.sql<{ slug: string }>(
         `select p.slug from product p join product_category pc on pc.product_id = p.id join category c on c.id = pc.category_id
           where c.slug = ? and p.status = 'ACTIVE'`,
         [categorySlug],
