@@ -14,7 +14,8 @@ import { LeastRecentlyUsed } from './least-recently-used';
 
 interface Entry {
   runs: number;
-  compiled?: CompiledQuery;
+  /** Undefined until compiled; null when graphql-jit could not compile it. */
+  compiled?: CompiledQuery | null;
 }
 
 /**
@@ -72,7 +73,7 @@ export class JitExecutor {
       this.documents.set(key, entry);
     }
     entry.runs += 1;
-    if (!entry.compiled && entry.runs >= this.options.compileAfterRuns) {
+    if (entry.compiled === undefined && entry.runs >= this.options.compileAfterRuns) {
       entry.compiled = compile(schema, document, operationName);
     }
     if (!entry.compiled) {
@@ -101,10 +102,11 @@ export function staticGateway(schema: GraphQLSchema, executor: GatewayExecutor):
   };
 }
 
-function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | undefined {
+/** Null when graphql-jit cannot compile the document: graphql-js runs it, and it is not tried again. */
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | null {
   const compiled = compileQuery(schema, document, operationName ?? undefined);
-  // Validation already passed, so compiling cannot fail on the document; should it, graphql-js runs it.
-  return isCompiledQuery(compiled) ? compiled : undefined;
+  // Validation already passed, so compiling should not fail on the document.
+  return isCompiledQuery(compiled) ? compiled : null;
 }
 
 function isIntrospection(operation: OperationDefinitionNode): boolean {
