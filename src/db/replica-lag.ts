@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { startBackgroundLoop, type BackgroundLoop } from '../common/background-loop';
 import { replicaName } from './orm-config';
 import { ReplicaRotationDriver, type ReplicaRotation } from './replica-driver';
 
@@ -107,12 +107,12 @@ const CHECK_INTERVAL_MS = 250;
  * check that finds it caught up; both are logged. Until its first check, a replica gets no reads.
  */
 export class ReplicaLagMonitor implements ReplicaRotation {
-  readonly intervalMs: number;
+  private readonly intervalMs: number;
   private readonly freshness: ReplicaFreshness;
   private readonly primary: pg.Pool;
   private readonly replicas: Array<{ name: string; pool: pg.Pool; serving?: boolean }>;
-  private readonly stopping = new AbortController();
-  private loops: Array<Promise<void>> = [];
+  private loops: BackgroundLoop[] = [];
+  private firstChecks?: Promise<unknown>;
   private primaryFailing = false;
 
   constructor(
@@ -127,11 +127,11 @@ export class ReplicaLagMonitor implements ReplicaRotation {
 
   start(): void {
     // A replica is measured against the primary's position: the first one comes first.
-    const first = this.checkPrimary();
-    this.loops = [
-      this.repeat(first, () => this.checkPrimary()),
-      ...this.replicas.map((_, index) => this.repeat(first.then(() => this.checkReplica(index)), () => this.checkReplica(index))),
-    ];
+    this.firstChecks = this.checkPrimary().then(() => Promise.all(this.replicas.map((_, index) => this.checkReplica(index))));
+    // One loop each, so that a replica slow to answer does not hold up the others' checks.
+    const loop = (pass: () => Promise<void>) =>
+      startBackgroundLoop({ intervalMs: this.intervalMs, logger: this.options.logger, failure: 'replica lag: a check failed', pass });
+    this.loops = [loop(() => this.checkPrimary()), ...this.replicas.map((_, index) => loop(() => this.checkReplica(index)))];
   }
 
   inRotation(): number[] {
@@ -142,8 +142,7 @@ export class ReplicaLagMonitor implements ReplicaRotation {
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
-    await Promise.all(this.loops);
+    await Promise.all([this.firstChecks, ...this.loops.map((loop) => loop.stop())]);
     await Promise.all([this.primary, ...this.replicas.map((replica) => replica.pool)].map((pool) => pool.end()));
   }
 
@@ -159,15 +158,6 @@ export class ReplicaLagMonitor implements ReplicaRotation {
     // A dropped idle connection shows as the next check's failure; it must not crash the process.
     pool.on('error', () => undefined);
     return pool;
-  }
-
-  private async repeat(first: Promise<void>, check: () => Promise<void>): Promise<void> {
-    await first;
-    for (;;) {
-      await sleep(this.intervalMs, undefined, { signal: this.stopping.signal, ref: false }).catch(() => undefined);
-      if (this.stopping.signal.aborted) return;
-      await check();
-    }
   }
 
   private async checkPrimary(): Promise<void> {
